@@ -1,0 +1,471 @@
+"""Validating and loading a cohort folder: read, convert, pandera checks, cross-field rules, references."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .problems import ContractError, Problem, Severity, ValidationReport
+from .reading import RawTable, convert_column, empty_column, read_table
+from .spec import ColumnSpec, TableSpec
+from .tables import PAPERS, REQUIRED_TABLES, TABLES, paper_tables
+
+log = logging.getLogger(__name__)
+
+PathLike = str | os.PathLike[str]
+
+
+def _suggest(name: str, candidates: list[str]) -> str | None:
+    """The candidate most similar to ``name`` (case-insensitive), if any is similar enough."""
+    lowered = {c.lower(): c for c in candidates}
+    match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def _lines_text(lines: list[int]) -> str:
+    shown = ", ".join(str(x) for x in lines[:10])
+    more = f" and {len(lines) - 10} more" if len(lines) > 10 else ""
+    return f"line {shown}" if len(lines) == 1 else f"lines {shown}{more}"
+
+
+@dataclass
+class _Table:
+    """One contract table as read: raw cells, stripped cells, typed columns and the mask of invalid cells."""
+
+    spec: TableSpec
+    raw: RawTable
+    typed: pd.DataFrame
+    bad: dict[str, np.ndarray]
+    ids: np.ndarray
+    _stripped: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def stripped(self, column: str) -> np.ndarray:
+        """The column's cell texts without surrounding spaces (computed once per column)."""
+        if column not in self._stripped:
+            self._stripped[column] = self.raw.frame[column].astype(str).str.strip().to_numpy(dtype=object)
+        return self._stripped[column]
+
+    def problem(
+        self, i: int, column: str | None, issue: str, expected: str, severity: Severity = "error"
+    ) -> Problem:
+        value = None if column is None else str(self.raw.frame[column].iat[i])
+        return Problem(
+            severity, self.spec.file, int(self.raw.lines[i]), self.ids[i], column, value, expected, issue
+        )
+
+
+def _header_problems(spec: TableSpec, present: list[str]) -> list[Problem]:
+    problems = []
+    known = set(spec.names)
+    extras = [c for c in present if c not in known]
+    missing = [c.name for c in spec.columns if c.required and c.name not in present]
+    for name in missing:
+        guess = _suggest(name, extras)
+        issue = "the column is missing" + (f"; did you mean '{guess}'?" if guess else "")
+        expected = f"a column named '{name}' ({spec.column(name).expected})"
+        problems.append(Problem("error", spec.file, None, None, name, None, expected, issue))
+    for name in extras:
+        guess = _suggest(name, missing)
+        issue = "the column is not part of the contract; it is ignored" + (
+            f" (did you mean '{guess}'?)" if guess else ""
+        )
+        expected = "only the contract's columns: " + ", ".join(spec.names)
+        problems.append(Problem("warning", spec.file, None, None, name, None, expected, issue))
+    return problems
+
+
+def _range_issue(cs: ColumnSpec, value: float) -> str:
+    if cs.ge is not None and value < cs.ge:
+        return "negative" if cs.ge == 0 else f"less than {_fmt(cs.ge)}"
+    if cs.gt is not None and value <= cs.gt:
+        return f"not greater than {_fmt(cs.gt)}"
+    if cs.le is not None and value > cs.le:
+        return f"greater than {_fmt(cs.le)}"
+    return "out of the allowed range"
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _pandera_problems(spec: TableSpec, table: _Table, failures: pd.DataFrame) -> list[Problem]:
+    """Turn pandera's failure cases into Problems (skipping cells already reported as unconvertible)."""
+    problems: list[Problem] = []
+    duplicate_lines: dict[str, dict[str, list[int]]] = {}
+    lines = table.raw.lines
+
+    def dup_lines(columns: tuple[str, ...]) -> dict:
+        key = "\x1f".join(columns)
+        if key not in duplicate_lines:
+            values = pd.Series(
+                ["\x1f".join(v) for v in zip(*(table.stripped(c) for c in columns), strict=True)]
+            )
+            dup = values.duplicated(keep=False).to_numpy()
+            duplicate_lines[key] = pd.Series(lines[dup]).groupby(values[dup].to_numpy()).agg(list).to_dict()
+        return duplicate_lines[key]
+
+    with_row = failures[failures["index"].notna()]
+    for check, column in failures.loc[failures["index"].isna(), ["check", "column"]].itertuples(index=False):
+        # failures without a row (e.g. a wrong dtype) would be a bug in the conversion; still report them
+        problems.append(
+            Problem(
+                "error",
+                spec.file,
+                None,
+                None,
+                column,
+                None,
+                "the contract's column type",
+                f"the column failed the check {check}",
+            )
+        )
+
+    combo = tuple(spec.unique_together)
+    multi = with_row[with_row["check"] == "multiple_fields_uniqueness"]
+    for i in sorted({int(x) for x in multi["index"]}):
+        if any(table.bad[c][i] for c in combo):
+            continue
+        values = {c: table.stripped(c)[i] for c in combo}
+        others = [x for x in dup_lines(combo)["\x1f".join(values.values())] if x != lines[i]]
+        pair = ", ".join(f"{c} '{v}'" for c, v in values.items())
+        problems.append(
+            table.problem(
+                i,
+                combo[0],
+                f"the combination {pair} also appears on {_lines_text(others)}",
+                "each combination of " + " and ".join(combo) + " only once in the file",
+            )
+        )
+
+    single = with_row[with_row["check"] != "multiple_fields_uniqueness"]
+    for column, check, index in single[["column", "check", "index"]].itertuples(index=False):
+        i = int(index)
+        if table.bad[column][i]:
+            continue
+        cs: ColumnSpec = spec.column(column)
+        if check == "not_nullable":
+            issue, expected = "a value is required", f"{cs.expected}; this column may not be empty"
+        elif check == "field_uniqueness":
+            others = [x for x in dup_lines((column,))[table.stripped(column)[i]] if x != lines[i]]
+            issue, expected = (
+                f"the same {column} is also on {_lines_text(others)}",
+                f"each {column} only once",
+            )
+        elif cs.type == "category":
+            text = table.stripped(column)[i]
+            issue = "not an allowed value"
+            if text.lower() in (cs.allowed or ()):
+                issue += "; categories are written in lower case"
+            expected = cs.expected
+        else:
+            issue, expected = _range_issue(cs, table.typed[column].iat[i]), cs.expected
+        problems.append(table.problem(i, column, issue, expected))
+        table.bad[column][i] = True
+    return problems
+
+
+def _rule_problems(table: _Table) -> list[Problem]:
+    problems: list[Problem] = []
+    typed, n = table.typed, len(table.typed)
+    for rule in table.spec.rules:
+        if not all(c in typed.columns for c in rule.uses):
+            continue  # a missing column is reported already
+        fails = pd.array(rule.fails(typed), dtype="boolean").fillna(False).to_numpy(dtype=bool)
+        skip = np.zeros(n, dtype=bool)
+        for c in rule.uses:
+            skip |= table.bad[c]
+        hits = np.flatnonzero(fails & ~skip)
+        if not hits.size:
+            continue
+        shown = {c: table.stripped(c) for c in rule.uses}
+        for i in hits:
+            values = {c: shown[c][i] or "empty" for c in rule.uses}
+            problems.append(
+                table.problem(
+                    int(i),
+                    rule.column,
+                    rule.issue.format_map(values),
+                    rule.expected.format_map(values),
+                    rule.severity,
+                )
+            )
+    return problems
+
+
+def _check_table(spec: TableSpec, path: Path) -> tuple[list[Problem], _Table | None]:
+    raw, problems = read_table(path, spec.file)
+    if raw is None:
+        return problems, None
+    present = list(raw.frame.columns)
+    problems += _header_problems(spec, present)
+
+    n = len(raw.frame)
+    ids = np.full(n, None, dtype=object)
+    if spec.label_column and spec.label_column in raw.frame:
+        labels = raw.frame[spec.label_column].astype(str).str.strip().to_numpy(dtype=object)
+        ids = np.where(labels == "", None, labels)
+
+    known = set(spec.names)
+    typed_columns: dict[str, pd.Series] = {}
+    bad: dict[str, np.ndarray] = {}
+    unconvertible: list[tuple[str, np.ndarray, np.ndarray]] = []
+    for name in present:
+        if name not in known or name in raw.duplicated:
+            continue  # a duplicated column is ambiguous: reported, its cells are not checked
+        typed_columns[name], bad[name], issues = convert_column(spec.column(name), raw.frame[name])
+        unconvertible.append((name, bad[name], issues))
+    for c in spec.columns:  # optional columns absent from the file: all missing
+        if c.name not in typed_columns and not c.required:
+            typed_columns[c.name], bad[c.name] = empty_column(c, n), np.zeros(n, dtype=bool)
+    table = _Table(spec, raw, pd.DataFrame(typed_columns), bad, ids)
+
+    cells: list[Problem] = []
+    for name, mask, issues in unconvertible:
+        expected = spec.column(name).expected
+        cells += [
+            table.problem(int(i), name, issue, expected)
+            for i, issue in zip(np.flatnonzero(mask), issues, strict=True)
+        ]
+    try:
+        spec.schema(present=table.typed.columns).validate(table.typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cells += _pandera_problems(spec, table, exc.failure_cases)
+    cells += _rule_problems(table)
+    for check in spec.checks:
+        cells += check(table.typed, spec.file)
+
+    return problems + _sort_problems(spec, cells, table), table
+
+
+def _reference_problems(spec: TableSpec, tables: dict[str, _Table]) -> list[Problem]:
+    problems: list[Problem] = []
+    table = tables.get(spec.name)
+    for ref in spec.references:
+        target = tables.get(ref.table)
+        if (
+            table is None
+            or target is None
+            or ref.column not in table.typed
+            or ref.target_column not in target.typed
+        ):
+            continue  # the missing file or column is reported already
+        values = table.stripped(ref.column)
+        known = set(target.stripped(ref.target_column)) - {""}
+        hits = np.flatnonzero(
+            (values != "") & ~pd.Series(values).isin(known).to_numpy() & ~table.bad[ref.column]
+        )
+        problems += [
+            table.problem(
+                int(i),
+                ref.column,
+                f"not found in {target.spec.file}",
+                f"a {ref.column} listed in column {ref.target_column} of {target.spec.file}",
+            )
+            for i in hits
+        ]
+    return problems
+
+
+def _sort_problems(spec: TableSpec, problems: list[Problem], table: _Table | None = None) -> list[Problem]:
+    """File-level problems first, then by line, then left to right as the columns stand in the file."""
+    order = list(table.raw.frame.columns) if table is not None else spec.names
+    rank = {name: k for k, name in enumerate(order)}
+    return sorted(problems, key=lambda p: (p.row is not None, p.row or 0, rank.get(p.column or "", -1)))
+
+
+def _check_paper(data_dir: Path, paper: str) -> tuple[list[Problem], dict[str, _Table]]:
+    folder = data_dir / paper
+    specs = paper_tables(paper)
+    known = {f"{s.name}.csv" for s in specs}
+    others = sorted(
+        p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv" and p.name not in known
+    )
+    by_file: dict[str, list[Problem]] = {s.file: [] for s in specs}
+    tables: dict[str, _Table] = {}
+    for spec in specs:
+        path = folder / f"{spec.name}.csv"
+        if not path.is_file():
+            if spec.name in REQUIRED_TABLES.get(paper, ()):
+                guess = _suggest(f"{spec.name}.csv", others)
+                by_file[spec.file].append(
+                    Problem(
+                        "error",
+                        spec.file,
+                        None,
+                        None,
+                        None,
+                        None,
+                        f"a file {spec.name}.csv in {paper}/ (required when {paper}/ is present)",
+                        "the file is missing" + (f"; did you mean '{guess}'?" if guess else ""),
+                    )
+                )
+            continue
+        by_file[spec.file], table = _check_table(spec, path)
+        if table is not None:
+            tables[spec.name] = table
+    for spec in specs:  # references once every table of the paper is read
+        extra = _reference_problems(spec, tables)
+        if extra:
+            by_file[spec.file] = _sort_problems(spec, by_file[spec.file] + extra, tables[spec.name])
+    problems = [p for spec in specs for p in by_file[spec.file]]
+    for name in others:
+        problems.append(
+            Problem(
+                "warning",
+                f"{paper}/{name}",
+                None,
+                None,
+                None,
+                None,
+                "only the contract's tables: " + ", ".join(sorted(known)),
+                "the file is not part of the contract; it is ignored",
+            )
+        )
+    return problems, tables
+
+
+def _require_dir(data_dir: Path) -> None:
+    if not data_dir.is_dir():
+        issue = (
+            "the cohort folder does not exist" if not data_dir.exists() else "this is a file, not a folder"
+        )
+        problem = Problem(
+            "error",
+            str(data_dir),
+            None,
+            None,
+            None,
+            None,
+            "a cohort folder holding cd22/ and/or car1922/",
+            issue,
+        )
+        raise ContractError(ValidationReport(data_dir, (), [problem]))
+
+
+def _check(data_dir: PathLike) -> tuple[ValidationReport, dict[str, dict[str, _Table]]]:
+    data_dir = Path(data_dir)
+    _require_dir(data_dir)
+    papers = tuple(p for p in PAPERS if (data_dir / p).is_dir())
+    subdirs = sorted(
+        p.name
+        for p in data_dir.iterdir()
+        if p.is_dir() and p.name not in PAPERS and not p.name.startswith(".")
+    )
+    problems: list[Problem] = []
+    if not papers:
+        hints = [f"'{d}/'" for d in subdirs if _suggest(d, list(PAPERS))]
+        issue = "no paper folder: expected cd22/ and/or car1922/"
+        if hints:
+            issue += f" (found {', '.join(hints)}: folder names are lower case, exactly cd22 or car1922)"
+        problems.append(
+            Problem(
+                "error",
+                "",
+                None,
+                None,
+                None,
+                None,
+                "a folder cd22/ (CD22 paper) and/or car1922/ (CAR19/22 paper)",
+                issue,
+            )
+        )
+    else:
+        for d in subdirs:
+            guess = _suggest(d, [p for p in PAPERS if p not in papers])
+            if guess:
+                problems.append(
+                    Problem(
+                        "warning",
+                        f"{d}/",
+                        None,
+                        None,
+                        None,
+                        None,
+                        f"the folder name {guess}/",
+                        f"the folder is ignored; did you mean {guess}/?",
+                    )
+                )
+    tables: dict[str, dict[str, _Table]] = {}
+    for paper in papers:
+        found, tables[paper] = _check_paper(data_dir, paper)
+        problems += found
+    return ValidationReport(data_dir, papers, problems), tables
+
+
+def _typed(tables: dict[str, _Table]) -> dict[str, pd.DataFrame]:
+    return {name: table.typed for name, table in tables.items()}
+
+
+def _log_warnings(report: ValidationReport) -> None:
+    for problem in report.warnings:
+        log.warning("data contract: %s", problem)
+
+
+def validate(data_dir: PathLike) -> ValidationReport:
+    """Check a cohort folder against the data contract and report every problem at once.
+
+    Never raises for bad data; raises `ContractError` only when ``data_dir`` is not an existing folder.
+    """
+    return _check(data_dir)[0]
+
+
+def load_paper(data_dir: PathLike, paper: str) -> dict[str, pd.DataFrame] | None:
+    """Typed tables of one paper folder, or None when the folder is absent ("not run: no data").
+
+    Raises `ContractError` listing every problem when the folder is present but breaks the contract.
+    Integers are ``Int64``, floats ``float64``, booleans ``boolean``, texts and categories ``string``;
+    missing cells are NA. Columns keep the file's order (non-contract columns are dropped).
+    """
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper folder {paper!r}; expected one of {', '.join(PAPERS)}")
+    data_dir = Path(data_dir)
+    _require_dir(data_dir)
+    if not (data_dir / paper).is_dir():
+        return None
+    problems, tables = _check_paper(data_dir, paper)
+    report = ValidationReport(data_dir, (paper,), problems)
+    if not report.ok:
+        raise ContractError(report)
+    _log_warnings(report)
+    return _typed(tables)
+
+
+def load_cohort(data_dir: PathLike) -> dict[str, dict[str, pd.DataFrame]]:
+    """``{paper: {table: DataFrame}}`` for the paper folders present; `ContractError` if any is invalid."""
+    report, tables = _check(data_dir)
+    if not report.ok:
+        raise ContractError(report)
+    _log_warnings(report)
+    return {paper: _typed(paper_tables_) for paper, paper_tables_ in tables.items()}
+
+
+def columns(paper: str, table: str) -> list[ColumnSpec]:
+    """The columns of a contract table, in contract order (for documentation)."""
+    return list(table_spec(paper, table).columns)
+
+
+def rules(paper: str, table: str) -> list[str]:
+    """The cross-field rules of a contract table, in plain words (for documentation)."""
+    spec = table_spec(paper, table)
+    texts = [r.description for r in spec.rules]
+    if spec.unique_together:
+        texts.append("each combination of " + " and ".join(spec.unique_together) + " appears once")
+    texts += [
+        f"{r.column} must exist in {spec.paper}/{r.table}.csv ({r.target_column})" for r in spec.references
+    ]
+    return texts
+
+
+def table_spec(paper: str, table: str) -> TableSpec:
+    try:
+        return TABLES[(paper, table)]
+    except KeyError:
+        known = ", ".join(f"{p}/{t}" for p, t in TABLES)
+        raise KeyError(f"no contract table {paper}/{table}; known tables: {known}") from None

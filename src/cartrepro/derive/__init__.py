@@ -1,0 +1,1 @@
+"""Derived analysis sets (never stored in the data contract)."""

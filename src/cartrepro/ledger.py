@@ -1,0 +1,152 @@
+"""The published-values ledgers: every number the two papers print, with stable ids.
+
+The project's copies live in ``data/published/*.yaml`` (same ids as the shared ledger). An entry is a
+published fact to reproduce; its ``kind`` says how it is scored:
+
+- ``data``: computable from patient-level data; recorded by a notebook and given a verdict;
+- ``construction``: a statistic whose test or grouping the paper does not fully identify; recorded and
+  scored, shown with the assumption named;
+- ``figure_only``: its value is only in a figure we do not have; computed and shown, never scored;
+- ``context``: protocol constants and literature; never computed.
+
+Entries that the paper prints inconsistently point to an ``inconsistencies:`` item through their notes
+("see inconsistencies: pct_24_34"); :func:`load_ledger` resolves that link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from cartrepro.paths import PUBLISHED_DIR
+
+SCORED_KINDS = ("data", "construction")
+SHOWN_KINDS = ("data", "construction", "figure_only")
+
+_INCONSISTENCY_REF = re.compile(r"see inconsistenc(?:y|ies):?\s+([a-z0-9_]+)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    id: str
+    issue: str
+    resolution: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published number (or list of numbers) of one paper."""
+
+    id: str
+    paper: str
+    kind: str
+    quantity: str
+    where: str
+    printed: str
+    value: object
+    unit: str = ""
+    ci_low: float | None = None
+    ci_high: float | None = None
+    method: str = ""
+    notes: str = ""
+    inconsistency: Inconsistency | None = None
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def has_ci(self) -> bool:
+        return self.ci_low is not None and self.ci_high is not None
+
+    def published_numbers(self) -> list[str] | None:
+        """The published value as decimal strings, keeping the printed precision.
+
+        ``71.6`` -> ``["71.6"]``; ``"6, 6.6, 14"`` -> ``["6", "6.6", "14"]``; ``"4 of 7"`` -> ``["4", "7"]``.
+        None when the value holds no number (a verbal statement such as "no significant differences").
+        """
+        return published_numbers(self.value)
+
+
+def published_numbers(value: object) -> list[str] | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return [_literal(value)]
+    found = _NUMBER.findall(str(value))
+    return found or None
+
+
+def _literal(x: int | float) -> str:
+    """The number as the YAML wrote it: 71.6 -> '71.6', 0.0 -> '0.0', 10 -> '10'."""
+    if isinstance(x, int):
+        return str(x)
+    text = repr(float(x))
+    if "e" in text or "E" in text:  # 4000000.0 is fine, 1e-05 is not a printed value form
+        text = format(Decimal(text), "f")
+    return text
+
+
+PAPER_OF_FILE = {"p1_car1922.yaml": "car1922", "p2_cd22.yaml": "cd22"}
+
+
+@lru_cache(maxsize=4)
+def load_ledger(published_dir: Path = PUBLISHED_DIR) -> dict[str, Entry]:
+    """All entries of all ledgers in ``published_dir``, keyed by id (ids are unique across papers)."""
+    entries: dict[str, Entry] = {}
+    files = sorted(Path(published_dir).glob("*.yaml"))
+    if not files:
+        raise FileNotFoundError(f"no ledger (*.yaml) in {published_dir}")
+    for path in files:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        paper = PAPER_OF_FILE.get(path.name, path.stem)
+        inconsistencies = {
+            item["id"]: Inconsistency(item["id"], item["issue"], item["resolution"])
+            for item in doc.get("inconsistencies") or []
+        }
+        for raw in doc["entries"]:
+            entry_id = raw["id"]
+            if entry_id in entries:
+                raise ValueError(f"{path.name}: ledger id {entry_id!r} appears twice")
+            notes = str(raw.get("notes") or "")
+            link = raw.get("inconsistency")
+            if link is None:
+                match = _INCONSISTENCY_REF.search(notes)
+                link = match.group(1) if match else None
+            entries[entry_id] = Entry(
+                id=entry_id,
+                paper=paper,
+                kind=raw["kind"],
+                quantity=str(raw.get("quantity", "")),
+                where=str(raw.get("where", "")),
+                printed=str(raw.get("printed", "")),
+                value=raw.get("value"),
+                unit=str(raw.get("unit") or ""),
+                ci_low=raw.get("ci_low"),
+                ci_high=raw.get("ci_high"),
+                method=str(raw.get("method") or ""),
+                notes=notes,
+                inconsistency=inconsistencies.get(link) if link else None,
+                raw=raw,
+            )
+    return entries
+
+
+def entry(ledger_id: str) -> Entry:
+    """The ledger entry with this id; a KeyError naming the closest ids when there is none."""
+    ledger = load_ledger()
+    try:
+        return ledger[ledger_id]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(ledger_id, ledger.keys(), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise KeyError(f"{ledger_id!r} is not a ledger id{hint}") from None
+
+
+def entries_with_prefix(prefix: str) -> list[Entry]:
+    return [e for e in load_ledger().values() if e.id.startswith(prefix)]

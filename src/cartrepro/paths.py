@@ -1,0 +1,62 @@
+"""Where the project's own files are, and how a cohort folder is identified.
+
+The package is used from a clone of the repository (src layout, installed editable), so the repository
+root is two levels above this file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = REPO_ROOT / "data"
+PUBLISHED_DIR = DATA_DIR / "published"
+SHIPPED_DATA_DIR = DATA_DIR / "reconstructed"
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+SRC_DIR = REPO_ROOT / "src" / "cartrepro"
+
+#: notebook file prefix -> the paper folder of the data contract it reads
+PAPER_OF_PREFIX = {"p1": "car1922", "p2": "cd22"}
+
+
+def resolve_data_dir(data_dir: str | Path) -> Path:
+    """A data folder given relative to the repository root (the notebooks' default) or absolute."""
+    path = Path(data_dir).expanduser()
+    if not path.is_absolute():
+        path = REPO_ROOT / path if not path.exists() else path.resolve()
+    return path
+
+
+def folder_digest(folder: Path) -> str:
+    """SHA-256 over the relative paths and bytes of every file below ``folder`` (sorted, so stable)."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def csv_digest(folder: Path) -> str:
+    """Digest of the contract tables (``*.csv``) of a paper folder, ignoring provenance and other files."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def is_shipped_cohort(data_dir: str | Path, paper: str) -> bool:
+    """True when ``data_dir/paper`` holds exactly the tables of the shipped reconstructed cohort.
+
+    Verdicts against the published values are only given for the shipped cohorts: on anyone else's data a
+    "differs" would be meaningless. Compared by content, not by path, so an edited copy is not mistaken
+    for the shipped data.
+    """
+    folder = resolve_data_dir(data_dir) / paper
+    shipped = SHIPPED_DATA_DIR / paper
+    if not folder.is_dir() or not shipped.is_dir():
+        return False
+    return csv_digest(folder) == csv_digest(shipped)

@@ -1,0 +1,6 @@
+"""Deterministic generators of the shipped reconstructed (synthetic) cohorts.
+
+``python -m cartrepro.reconstruct [--out DIR]`` regenerates ``data/reconstructed/`` byte for byte.
+"""
+
+GENERATORS = ("cd22",)

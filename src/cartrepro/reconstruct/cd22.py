@@ -1,0 +1,543 @@
+"""The reconstructed P2 cohort: 34 synthetic patients consistent with the CD22 CAR-T paper.
+
+SYNTHETIC DATA. The trial's patient-level data are not public; this generator builds a table that
+honours every count and patient fact the paper states (ledger ``facts:``) and the Figure 4 survival
+numbers, and records every choice the paper leaves open as an assumption.
+
+How it works, in three stages:
+
+1. **Allocation** (no freedom): the counts of the Results fix how many patients are in each baseline
+   group, response category and post-remission course; who is who among unnamed patients is a seeded
+   permutation. Patients 11, 13, 27 and 33 are named in the paper (relapse at 1.7, 6, 2.6, 4.2 months).
+2. **Descriptive columns**: values with a printed median and range get exactly that minimum, median
+   and maximum, the others drawn uniformly (seeded) in between.
+3. **Timelines** (a search): the post-remission times that the text does not print (HCT days other than
+   min/median/max, censoring of lost and withdrawn patients, the unstated eighth LFS event, post-HCT
+   censoring between 4.6 and 13.3 months) are drawn from stated plausible ranges with a seeded generator
+   until Figures 4a, 4b and 4c reproduce at SPSS's 3-decimal precision. The first accepted draw is kept;
+   the report says how many draws were tried.
+
+Finally every constraint is evaluated on the finished table (through the same derivations and
+statistics the notebooks use) and the generator refuses to write a table that misses one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from cartrepro.derive import cd22 as derive
+from cartrepro.reconstruct.framework import (
+    Assumption,
+    Constraint,
+    ReconstructionError,
+    Report,
+    count_is,
+    order_statistics,
+)
+from cartrepro.scorecard import round_half_up
+from cartrepro.stats.survival import km_at
+
+GENERATOR_VERSION = "1.0"
+SEED = 20190488  # the paper's DOI suffix (s41375-019-0488-7)
+MAX_DRAWS = 20_000
+
+#: infusions 2017-07-06 .. 2018-05-09, data cut-off 2018-10-17: an alive patient followed to the
+#: cut-off has between 161 and 468 days of follow-up
+FOLLOWUP_MIN, FOLLOWUP_MAX = 161, 468
+
+COLUMNS = [
+    "patient_id", "enrollment", "age_years", "sex", "prior_allo_hct", "car_t_source", "cd19_car_history",
+    "baseline_status", "marrow_blasts_pct", "emd", "dose_1e5_per_kg", "peak_car_pct_cd3", "peak_day",
+    "persistence_days", "day30_response", "crs_grade", "crs_onset_day", "crs_resolution_day",
+    "neurotox_grade", "neurotox_onset_day", "neurotox_resolution_day", "hct_day", "relapse_day",
+    "death_day", "death_cause", "off_study", "last_followup_day",
+]
+
+# named relapses (Results, Fig 5): patient id -> relapse day. 1.7 and 4.2 months (not the rounded 2 and 4
+# of the Fig-5 paragraph) because the Long-term paragraph prints 1.7-6 months, median 3.4 (ledger
+# inconsistency fig5_relapse_times).
+NAMED_NFT_RELAPSES = {"11": 52, "27": 79, "33": 128, "13": 183}
+NFT_REMISSION_DAYS = (184, 201, 426)  # 6.0, 6.6, 14.0 months
+HCT_RELAPSE_OFFSET, HCT_TRM_OFFSETS = 33, (46, 183)  # 1.1 month; 1.5 and 6.0 months after HCT
+HCT_CENSOR_MIN, HCT_CENSOR_MAX = 140, 405  # 4.6 and 13.3 months after HCT
+
+ASSUMPTIONS = [
+    Assumption("synthetic", "Every row is synthetic. Only the aggregates and individual facts printed in the "
+               "paper are real; everything else is a documented choice below."),
+    Assumption("ids", "patient_id is 1-34 in order of infusion; 1-14 are the proof-of-concept patients "
+               "(treated before registration), 15-34 the registered-trial patients. Patients 11, 13, 27 and "
+               "33 are the ones the paper names; all other ids are assigned to profiles by a seeded "
+               "permutation.", ("p2_n_poc", "p2_n_trial")),
+    Assumption("early_deaths_hr", "The 4 early deaths all had hematological relapse at baseline (25 HR "
+               "patients, 21 evaluated).", ("p2_base_hr", "p2_fig2a_cr_hr")),
+    Assumption("vod_not_evaluated", "The VOD patient (CRi on day 15, died day 29) is not among the 30 "
+               "evaluated patients: day30_response = not_evaluated.", ("p2_resp_n_evaluated",)),
+    Assumption("responses", "Day-30 responses: HR 18 MRD-negative CR + 1 MRD-positive CR + 2 NR; FCM-MRD+ 3 "
+               "converted (MRD-negative CR) + 2 NR; exclusive EMD 2 CR (MRD-negative) + 1 PR + 1 NR.",
+               ("p2_fig2a_derived_mrdneg_cr", "p2_fig2a_derived_nr")),
+    Assumption("eighth_event", "Figure 4c needs exactly 8 LFS events within a year among the 24 CR "
+               "patients, the text states 7. Scenario A of the ledger (inconsistency fig4c_eighth_event): "
+               "one of the 4 patients who withdrew to chemotherapy relapsed within a year (not stated in the "
+               "paper). Scenario B (the 25 responders incl. the PR patient) reproduces the same numbers.",
+               ("p2_fig4c_lfs_1y",)),
+    Assumption("lfs_origin", "Figure 4c: LFS of CR patients from CAR-T infusion, HCT patients followed "
+               "through their HCT (ledger inconsistency lfs_origin).", ("p2_fig4c_lfs_1y",)),
+    Assumption("censoring_ranges", "Times the paper does not print are drawn (seeded) from these ranges: "
+               "lost to follow-up censored at discharge, day 30-60; withdrawn patients censored at "
+               "withdrawal, day 30-120; the withdrawn patient's relapse day 31-365; post-HCT follow-up of "
+               "the 6 patients in remission other than the shortest (4.6 mo) and longest (13.3 mo), 185-404 "
+               "days after HCT; other HCT days uniformly between 40 and 70 around the median 55.",
+               ("p2_fig4c_lfs_1y", "p2_ltf_hct_day_median")),
+    Assumption("followup_window", f"Alive patients followed to the data cut-off have {FOLLOWUP_MIN}-"
+               f"{FOLLOWUP_MAX} days of follow-up (infusions 2017-07-06 to 2018-05-09, cut-off 2018-10-17); "
+               "non-responders, the PR patient and relapsed patients are censored alive at a seeded day "
+               "in that window (their later course is not reported).", ()),
+    Assumption("descriptives", "Columns with a printed median and range (age, marrow blasts, dose, HCT "
+               "day, CRS/neurotoxicity onset and resolution, persistence) have exactly that minimum, median "
+               "and maximum; other values are drawn uniformly between them. Sex (except the three patients "
+               "the paper describes), prior-HCT membership, CD19 CAR-T history, EMD and the grade 1/2 CRS "
+               "split are seeded draws: the paper gives only their counts.", ()),
+    Assumption("pending_p2_chapter", "Not yet targeted by this generator version (the P2-chapter issue "
+               "extends it): the dose P value (0.001), the expansion-vs-response P (0.048), fold expansion "
+               "(1.8-2200), cytokine correlations and the Fig 3b P values.",
+               ("p2_dose_p", "p2_fig2b_p_expansion_response", "p2_kin_peak_fold_min")),
+]
+
+
+def _profiles() -> list[dict]:
+    """The 34 patient profiles fixed by the counts of the Results (stage 1, no randomness)."""
+    profiles: list[dict] = []
+
+    def add(n: int, **kw) -> None:
+        profiles.extend(dict(kw) for _ in range(n))
+
+    # the four early deaths (all hematological relapse, none evaluated)
+    add(1, role="death_dli_crs5", baseline_status="hematological_relapse", day30_response="not_evaluated",
+        sex="female", prior_allo_hct=True, death_day=10, death_cause="crs")
+    add(1, role="death_vod", baseline_status="hematological_relapse", day30_response="not_evaluated",
+        sex="male", prior_allo_hct=True, car_t_source="donor", death_day=29, death_cause="vod")
+    add(1, role="death_sepsis", baseline_status="hematological_relapse", day30_response="not_evaluated",
+        death_day=10, death_cause="infection")
+    add(1, role="death_aspergillus", baseline_status="hematological_relapse", day30_response="not_evaluated",
+        death_day=24, death_cause="infection")
+    # the 30 evaluated
+    add(2, role="nr", baseline_status="hematological_relapse", day30_response="no_response")
+    add(2, role="nr", baseline_status="fcm_mrd_positive", day30_response="no_response")
+    add(1, role="nr", baseline_status="exclusive_emd", day30_response="no_response")
+    add(1, role="pr_emd", baseline_status="exclusive_emd", day30_response="partial_response", sex="male",
+        relapse_day=90)
+    add(1, role="cr", baseline_status="hematological_relapse", day30_response="cr_mrd_positive")
+    add(18, role="cr", baseline_status="hematological_relapse", day30_response="cr_mrd_negative")
+    add(3, role="cr", baseline_status="fcm_mrd_positive", day30_response="cr_mrd_negative")
+    add(2, role="cr", baseline_status="exclusive_emd", day30_response="cr_mrd_negative")
+    assert len(profiles) == 34
+    return profiles
+
+
+CR_COURSES = (["nft_relapse"] * 4 + ["nft_remission"] * 3 + ["hct_relapse", "hct_trm1", "hct_trm2"]
+              + ["hct_remission"] * 8 + ["withdrew_relapse"] + ["withdrew"] * 3 + ["lost"] * 2)
+
+
+def _allocate(rng: np.random.Generator) -> pd.DataFrame:
+    """Profiles -> patients: CR courses, patient ids, and the count-only baseline attributes."""
+    table = pd.DataFrame(_profiles())
+    cr = table.index[table["role"] == "cr"]
+    table["course"] = table["role"]
+    table.loc[cr, "course"] = rng.permutation(np.array(CR_COURSES, dtype=object))
+    # ids: the four named relapses get their ids, the others a seeded permutation of the remaining ids
+    nft_relapse = table.index[table["course"] == "nft_relapse"]
+    ids = pd.Series("", index=table.index, dtype=object)
+    ids[nft_relapse] = list(NAMED_NFT_RELAPSES)
+    others = table.index.difference(nft_relapse)
+    free_ids = [str(i) for i in range(1, 35) if str(i) not in NAMED_NFT_RELAPSES]
+    ids[others] = rng.permutation(np.array(free_ids, dtype=object))
+    table["patient_id"] = ids
+    table["enrollment"] = np.where(table["patient_id"].astype(int) <= 14, "proof_of_concept", "trial")
+
+    # prior allo-HCT: 13, including the DLI and VOD patients
+    prior = table["prior_allo_hct"].eq(True)
+    candidates = table.index[~prior]
+    prior[rng.choice(candidates, 13 - int(prior.sum()), replace=False)] = True
+    table["prior_allo_hct"] = prior
+    # donor-derived CAR-T: 6 of the 13 previously transplanted, including the VOD patient
+    donor = table["car_t_source"].eq("donor")
+    donor[rng.choice(table.index[prior & ~donor], 6 - int(donor.sum()), replace=False)] = True
+    table["car_t_source"] = np.where(donor, "donor", "patient")
+    # CD19 CAR-T history: 11 CD19-negative/dim relapse, 20 CD19-bright non-response, 3 never (CD19 weak)
+    table["cd19_car_history"] = rng.permutation(
+        np.array(["cd19neg_or_dim_relapse"] * 11 + ["cd19bright_no_response"] * 20 + ["none"] * 3, dtype=object))
+    # extramedullary disease: the 4 exclusive EMD plus 7 of the other patients
+    emd = table["baseline_status"].eq("exclusive_emd")
+    emd[rng.choice(table.index[~emd], 11 - int(emd.sum()), replace=False)] = True
+    table["emd"] = emd
+    # sex: stated for three patients; the others are a seeded coin
+    missing_sex = table["sex"].isna()
+    table.loc[missing_sex, "sex"] = rng.choice(np.array(["female", "male"], dtype=object), int(missing_sex.sum()))
+    return table
+
+
+def _descriptives(rng: np.random.Generator, table: pd.DataFrame) -> None:
+    """Columns with published medians and ranges (stage 2)."""
+    n = len(table)
+    table["age_years"] = rng.permutation(order_statistics(rng, n, median=10, low=1, high=55)).astype(int)
+
+    blasts = pd.Series(np.nan, index=table.index)
+    hr = table.index[table["baseline_status"] == "hematological_relapse"]
+    blasts[hr] = rng.permutation(order_statistics(rng, len(hr), median=63.8, low=5, high=97, decimals=1))
+    mrd = table.index[table["baseline_status"] == "fcm_mrd_positive"]
+    blasts[mrd] = rng.permutation(order_statistics(rng, len(mrd), median=3, low=0.3, high=5, decimals=1))
+    table["marrow_blasts_pct"] = blasts  # exclusive EMD: no marrow disease measured -> empty
+
+    dose = pd.Series(np.nan, index=table.index)
+    tx = table.index[table["prior_allo_hct"]]
+    non_tx = table.index[~table["prior_allo_hct"]]
+    dose[non_tx] = rng.permutation(order_statistics(rng, len(non_tx), median=7.5, low=0.3, high=34.7, decimals=1))
+    dose[tx] = rng.permutation(order_statistics(rng, len(tx), median=1.0, low=0.2, high=10, decimals=1))
+    table["dose_1e5_per_kg"] = dose
+
+
+def _toxicity(rng: np.random.Generator, table: pd.DataFrame) -> None:
+    """CRS and neurotoxicity grades with onset/resolution days (Results, Adverse effects)."""
+    role = table["role"]
+    grade = pd.Series(0, index=table.index)
+    grade[role == "death_dli_crs5"] = 5
+    grade[role == "death_vod"] = 2
+    grade[role.isin(["death_sepsis", "death_aspergillus"])] = 1  # "only mild symptoms"
+    free = table.index[grade == 0]
+    no_crs = rng.choice(free, 3, replace=False)  # CRS in 31 of 34
+    mild = free.difference(no_crs)
+    grade[mild] = rng.choice([1, 1, 2], len(mild))  # grade 1/2 split not printed (Fig 3a only)
+    table["crs_grade"] = grade
+
+    # onset: 31 values, median 7 (0-17). The VOD patient's fever began on day 6. Onsets above the median
+    # are 8 or later so that, with mild CRS resolving within 7 days, the median resolution is day 15.
+    crs = table.index[grade > 0]
+    onset = pd.Series(np.nan, index=table.index)
+    vod = table.index[role == "death_vod"]
+    onset[vod] = 6
+    rest = crs.difference(vod)
+    k_low = 15 - 1  # 15 values below the median incl. the VOD patient's 6
+    low = np.concatenate([[0], rng.integers(1, 8, k_low - 1)])
+    high = np.concatenate([[8, 8], rng.integers(8, 18, 15 - 3), [17]])
+    values = np.concatenate([low, [7], high])
+    order = rng.permutation(rest)
+    onset[order] = values
+    # the grade-5 patient died on day 10: give it the earliest low onset
+    dli = table.index[role == "death_dli_crs5"]
+    if onset[dli].iloc[0] > 5:
+        early = onset[rest].idxmin()
+        onset[dli], onset[early] = onset[early], onset[dli].iloc[0]
+    duration = pd.Series(rng.integers(3, 8, len(table)), index=table.index)
+    duration[onset >= 8] = 7
+    resolution = onset + duration
+    resolution[vod] = 16
+    resolution[dli] = np.nan  # died with grade-5 CRS
+    table["crs_onset_day"] = onset
+    table["crs_resolution_day"] = resolution
+
+    # neurotoxicity: 5 grade 1 + 1 grade 2 (seizure day 7, resolved day 10); onset median 8 (1-17),
+    # resolution median 15 (5-17)
+    eligible = table.index[(role != "death_dli_crs5") & (role != "death_vod")]
+    chosen = rng.choice(eligible, 6, replace=False)
+    neuro_grade = pd.Series(0, index=table.index)
+    neuro_grade[chosen] = [2, 1, 1, 1, 1, 1]
+    n_onset = pd.Series(np.nan, index=table.index)
+    n_res = pd.Series(np.nan, index=table.index)
+    n_onset[chosen] = [7, 1, 8, 8, 12, 17]
+    n_res[chosen] = [10, 5, 15, 15, 16, 17]
+    # a patient who died on day 10 cannot resolve on day 15: swap such a patient with the day-1/5 slot
+    for day10 in table.index[table["death_day"].eq(10) & neuro_grade.gt(0)]:
+        slot = n_onset[chosen].eq(1).idxmax()
+        for col in (neuro_grade, n_onset, n_res):
+            col[day10], col[slot] = col[slot], col[day10]
+    table["neurotox_grade"] = neuro_grade
+    table["neurotox_onset_day"] = n_onset
+    table["neurotox_resolution_day"] = n_res
+
+
+def _kinetics(rng: np.random.Generator, table: pd.DataFrame) -> None:
+    """Peak CAR-T level, peak day and persistence (coarse; the P2 chapter refines these)."""
+    role = table["role"]
+    nr = table.index[role == "nr"]
+    no_expansion = rng.choice(nr, 3, replace=False)  # 3 of the 5 non-responders showed no expansion
+    peak = pd.Series(np.round(np.exp(rng.normal(np.log(15), 1.0, len(table))), 1), index=table.index).clip(1, 85)
+    peak[no_expansion] = 0.0
+    peak[role == "death_dli_crs5"] = 0.5
+    table["peak_car_pct_cd3"] = peak
+    peak_day = pd.Series(rng.integers(12, 16, len(table)), index=table.index).astype(float)
+    early = table["death_day"].lt(16)
+    peak_day[early] = np.minimum(peak_day[early], table.loc[early, "death_day"] - 2)
+    peak_day[no_expansion] = np.nan
+    table["peak_day"] = peak_day
+    # persistence: median 28 (0-96); no-expansion patients 0, early deaths until death
+    persistence = pd.Series(np.nan, index=table.index)
+    persistence[no_expansion] = 0
+    deaths = table.index[table["death_day"].notna() & table["role"].str.startswith("death")]
+    persistence[deaths] = table.loc[deaths, "death_day"]
+    rest = persistence.index[persistence.isna()]
+    n_below = 16 - int((persistence < 28).sum())
+    n_above = 16 - int((persistence > 28).sum())
+    values = np.concatenate([rng.integers(1, 28, n_below), [28, 28], rng.integers(29, 96, n_above - 1), [96]])
+    persistence[rng.permutation(rest)] = values
+    table["persistence_days"] = persistence
+
+
+def _draw_timelines(rng: np.random.Generator, table: pd.DataFrame) -> dict[str, pd.Series]:
+    """One candidate draw of the post-remission timelines (stage 3)."""
+    course = table["course"]
+    hct_idx = table.index[course.str.startswith("hct")]
+    hct = pd.Series(np.nan, index=table.index)
+    hct[rng.permutation(hct_idx)] = order_statistics(rng, len(hct_idx), median=55, low=40, high=70)
+    relapse = table["relapse_day"].astype(float).copy() if "relapse_day" in table else pd.Series(np.nan,
+                                                                                                  index=table.index)
+    death = table["death_day"].astype(float).copy()
+    cause = table["death_cause"].copy()
+    last = pd.Series(np.nan, index=table.index)
+
+    for pid, day in NAMED_NFT_RELAPSES.items():
+        relapse[table.index[table["patient_id"] == pid]] = day
+    last[course == "nft_remission"] = rng.permutation(NFT_REMISSION_DAYS)
+    i = table.index[course == "hct_relapse"]
+    relapse[i] = hct[i] + HCT_RELAPSE_OFFSET
+    for name, offset in zip(("hct_trm1", "hct_trm2"), HCT_TRM_OFFSETS, strict=True):
+        i = table.index[course == name]
+        death[i] = hct[i] + offset
+        cause[i] = "transplant_related"
+    remission = table.index[course == "hct_remission"]
+    offsets = np.concatenate([[HCT_CENSOR_MIN, HCT_CENSOR_MAX], rng.integers(185, HCT_CENSOR_MAX, len(remission) - 2)])
+    last[remission] = hct[remission] + rng.permutation(offsets)
+    last[course == "lost"] = rng.integers(30, 61, int((course == "lost").sum()))
+    last[course == "withdrew"] = rng.integers(30, 121, int((course == "withdrew").sum()))
+    i = table.index[course == "withdrew_relapse"]
+    relapse[i] = rng.integers(31, 366, len(i))
+    last[i] = relapse[i]
+    # alive patients followed to the cut-off: non-responders, PR, relapsed NFT / HCT patients
+    to_cutoff = last.isna() & death.isna()
+    last[to_cutoff] = rng.integers(FOLLOWUP_MIN, FOLLOWUP_MAX + 1, int(to_cutoff.sum()))
+    last = last.where(death.isna(), death)
+    off = pd.Series("", index=table.index, dtype=object)
+    off[course.isin(["withdrew", "withdrew_relapse"])] = "withdrew_for_chemotherapy"
+    off[course == "lost"] = "lost_to_follow_up"
+    return {"hct_day": hct, "relapse_day": relapse, "death_day": death, "death_cause": cause,
+            "last_followup_day": last, "off_study": off}
+
+
+def _figure4_ok(candidate: pd.DataFrame) -> bool:
+    """The acceptance test of the search: Figures 4a-c at SPSS 3-decimal precision."""
+    return all(c.evaluate(candidate).ok for c in FIGURE4_CONSTRAINTS)
+
+
+def _km_constraint(analysis, target_pct: float, low: float, high: float, failure: bool = False):
+    def check(table: pd.DataFrame) -> tuple[str, bool]:
+        data = analysis(table)
+        p = km_at(data["time_days"], data["event"], 365.0, conf_type="plain", spss_decimals=3, failure=failure)
+        got = tuple(float(round_half_up(100 * x, 1)) for x in (p.estimate, p.ci_low, p.ci_high))
+        return f"{got[0]} ({got[1]}-{got[2]})", got == (target_pct, low, high)
+
+    return check
+
+
+FIGURE4_CONSTRAINTS = [
+    Constraint("fig4a_lfs_1y", "71.6 (44.2-99.0)", _km_constraint(derive.lfs_after_hct, 71.6, 44.2, 99.0),
+               ("p2_fig4a_lfs_1y",)),
+    Constraint("fig4b_relapse_1y", "9.1 (0.0-26.2)",
+               _km_constraint(derive.relapse_after_hct, 9.1, 0.0, 26.2, failure=True), ("p2_fig4b_relapse_1y",)),
+    Constraint("fig4c_lfs_1y", "58.1 (35.2-81.0)", _km_constraint(derive.lfs_of_cr_patients, 58.1, 35.2, 81.0),
+               ("p2_fig4c_lfs_1y",)),
+]
+
+
+def _months_check(select, expected: tuple[float, ...]):
+    def check(table: pd.DataFrame) -> tuple[str, bool]:
+        got = tuple(sorted(round(float(m), 1) for m in derive.months(select(table))))
+        return ", ".join(f"{m:g}" for m in got), got == tuple(sorted(expected))
+
+    return check
+
+
+def _median_range(select, median: float, low: float, high: float, scale: float = 1.0, decimals: int = 1):
+    def check(table: pd.DataFrame) -> tuple[str, bool]:
+        values = np.asarray(select(table), dtype=float) / scale
+        got = (round(float(np.median(values)), decimals), round(float(values.min()), decimals),
+               round(float(values.max()), decimals))
+        return f"{got[0]:g} ({got[1]:g}-{got[2]:g})", got == (median, low, high)
+
+    return check
+
+
+def _course(table: pd.DataFrame) -> pd.Series:
+    return derive.further_therapy(table)
+
+
+def _post_hct(table: pd.DataFrame, event_type: str) -> pd.Series:
+    lfs = derive.lfs_after_hct(table)
+    return lfs.loc[lfs["event_type"] == event_type, "time_days"]
+
+
+def _nft(table: pd.DataFrame) -> pd.DataFrame:
+    cr = table[derive.complete_remission(table)]
+    return cr[cr["hct_day"].isna() & cr["off_study"].isna()]
+
+
+CONSTRAINTS = [
+    Constraint("n", "34 patients", count_is(lambda t: t["patient_id"].notna(), 34), ("p2_n_enrolled",)),
+    Constraint("poc", "14 proof-of-concept", count_is(lambda t: t["enrollment"] == "proof_of_concept", 14),
+               ("p2_n_poc",)),
+    Constraint("prior_hct", "13 prior allo-HCT", count_is(lambda t: t["prior_allo_hct"], 13), ("p2_base_prior_hct",)),
+    Constraint("donor", "6 donor-derived", count_is(lambda t: t["car_t_source"] == "donor", 6),
+               ("p2_dose_donor_derived",)),
+    Constraint("cd19_failed", "31 failed CD19 CAR-T", count_is(lambda t: t["cd19_car_history"] != "none", 31),
+               ("p2_base_cd19cart_failed",)),
+    Constraint("cd19_negdim", "11 CD19-/dim relapse",
+               count_is(lambda t: t["cd19_car_history"] == "cd19neg_or_dim_relapse", 11),
+               ("p2_base_cd19_negdim_relapse",)),
+    Constraint("hr", "25 hematological relapse", count_is(lambda t: t["baseline_status"] == "hematological_relapse", 25),
+               ("p2_base_hr",)),
+    Constraint("mrdpos", "5 FCM-MRD+", count_is(lambda t: t["baseline_status"] == "fcm_mrd_positive", 5),
+               ("p2_base_mrdpos",)),
+    Constraint("emd", "11 any EMD", count_is(lambda t: t["emd"], 11), ("p2_base_emd",)),
+    Constraint("emd_exclusive", "4 exclusive EMD", count_is(lambda t: t["baseline_status"] == "exclusive_emd", 4),
+               ("p2_base_emd_exclusive",)),
+    Constraint("age", "10 (1-55)", _median_range(lambda t: t["age_years"], 10, 1, 55, decimals=0),
+               ("p2_base_age_median",)),
+    Constraint("blasts_hr", "63.8 (5-97)", _median_range(
+        lambda t: t.loc[t["baseline_status"] == "hematological_relapse", "marrow_blasts_pct"], 63.8, 5, 97),
+        ("p2_base_hr_blasts_median",)),
+    Constraint("blasts_mrd", "3 (0.3-5)", _median_range(
+        lambda t: t.loc[t["baseline_status"] == "fcm_mrd_positive", "marrow_blasts_pct"], 3, 0.3, 5),
+        ("p2_base_mrdpos_blasts_median",)),
+    Constraint("dose_nontx", "7.5 (0.3-34.7)", _median_range(
+        lambda t: t.loc[~t["prior_allo_hct"].astype(bool), "dose_1e5_per_kg"], 7.5, 0.3, 34.7),
+        ("p2_dose_nontx_median",)),
+    Constraint("dose_tx", "1 (0.2-10)", _median_range(
+        lambda t: t.loc[t["prior_allo_hct"].astype(bool), "dose_1e5_per_kg"], 1, 0.2, 10), ("p2_dose_tx_median",)),
+    Constraint("evaluated", "30 evaluated", count_is(lambda t: t["day30_response"] != "not_evaluated", 30),
+               ("p2_resp_n_evaluated",)),
+    Constraint("cr", "24 CR/CRi", count_is(derive.complete_remission, 24), ("p2_fig2a_cr_evaluated",)),
+    Constraint("early_deaths", "4 deaths before day 30", count_is(lambda t: t["death_day"] < 30, 4),
+               ("p2_resp_early_deaths",)),
+    Constraint("crs_any", "31 with CRS", count_is(lambda t: t["crs_grade"] > 0, 31), ("p2_fig3a_crs_any",)),
+    Constraint("crs_ge3", "1 CRS grade >= 3", count_is(lambda t: t["crs_grade"] >= 3, 1), ("p2_fig3a_crs_g_ge3",)),
+    Constraint("crs_onset", "7 (0-17)", _median_range(lambda t: t["crs_onset_day"].dropna(), 7, 0, 17, decimals=0),
+               ("p2_crs_onset_median",)),
+    Constraint("crs_resolution_median", "15", lambda t: (
+        f"{np.median(t['crs_resolution_day'].dropna()):g}", np.median(t["crs_resolution_day"].dropna()) == 15),
+        ("p2_crs_resolution_median",)),
+    Constraint("neuro_g1", "5 grade-1 neurotoxicity", count_is(lambda t: t["neurotox_grade"] == 1, 5),
+               ("p2_fig3a_neuro_g1",)),
+    Constraint("neuro_onset", "8 (1-17)", _median_range(lambda t: t["neurotox_onset_day"].dropna(), 8, 1, 17,
+                                                        decimals=0), ("p2_neuro_onset_median",)),
+    Constraint("neuro_resolution", "15 (5-17)", _median_range(lambda t: t["neurotox_resolution_day"].dropna(),
+                                                              15, 5, 17, decimals=0), ("p2_neuro_resolution_median",)),
+    Constraint("persistence", "28 (0-96)", _median_range(lambda t: t["persistence_days"].dropna(), 28, 0, 96,
+                                                          decimals=0), ("p2_kin_persistence_median",)),
+    Constraint("cr_hct", "11 CR bridged to HCT", count_is(lambda t: _course(t).eq("hct"), 11), ("p2_ltf_cr_hct",)),
+    Constraint("cr_withdrew", "4 withdrew", count_is(lambda t: _course(t).eq("withdrew"), 4), ("p2_ltf_cr_withdrew",)),
+    Constraint("cr_lost", "2 lost", count_is(lambda t: _course(t).eq("lost"), 2), ("p2_ltf_cr_lost",)),
+    Constraint("hct_day", "55 (40-70)", _median_range(lambda t: t["hct_day"].dropna(), 55, 40, 70, decimals=0),
+               ("p2_ltf_hct_day_median",)),
+    Constraint("nft_relapse_months", "1.7, 2.6, 4.2, 6.0", _months_check(
+        lambda t: _nft(t)["relapse_day"].dropna(), (1.7, 2.6, 4.2, 6.0)), ("p2_ltf_nft_relapse_median",)),
+    Constraint("nft_remission_months", "6.0, 6.6, 14.0", _months_check(
+        lambda t: _nft(t).loc[_nft(t)["relapse_day"].isna(), "last_followup_day"], (6.0, 6.6, 14.0)),
+        ("p2_ltf_nft_remission_times",)),
+    Constraint("hct_relapse_months", "1.1", _months_check(lambda t: _post_hct(t, "relapse"), (1.1,)),
+               ("p2_fig4a_relapse_time",)),
+    Constraint("hct_trm_months", "1.5, 6.0", _months_check(lambda t: _post_hct(t, "trm"), (1.5, 6.0)),
+               ("p2_fig4a_trm_times",)),
+    Constraint("hct_remission_range", "4.6-13.3 months (8 patients)", lambda t: (
+        lambda m: (f"{len(m)} patients, {m.min():.1f}-{m.max():.1f}",
+                   len(m) == 8 and round(m.min(), 1) == 4.6 and round(m.max(), 1) == 13.3))(
+        derive.months(_post_hct(t, "censored"))), ("p2_fig4a_remission_min", "p2_fig4a_remission_max")),
+    Constraint("pr_relapse", "PR patient relapse day 90", count_is(
+        lambda t: (t["day30_response"] == "partial_response") & (t["relapse_day"] == 90), 1),
+        ("p2_ltf_emd_pr_relapse_day",)),
+    *FIGURE4_CONSTRAINTS,
+]
+
+
+def _finalise(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    out["patient_id"] = out["patient_id"].astype(str)
+    out = out.sort_values("patient_id", key=lambda s: s.astype(int), ignore_index=True)
+    for col in ["age_years", "crs_grade", "neurotox_grade"]:
+        out[col] = out[col].astype(int)
+    int_cols = ["peak_day", "persistence_days", "crs_onset_day", "crs_resolution_day", "neurotox_onset_day",
+                "neurotox_resolution_day", "hct_day", "relapse_day", "death_day", "last_followup_day"]
+    for col in int_cols:
+        out[col] = out[col].astype("Float64").round().astype("Int64")
+    out["off_study"] = out["off_study"].replace("", pd.NA)
+    return out[COLUMNS + [c for c in out.columns if c not in COLUMNS]]
+
+
+def generate(seed: int = SEED) -> tuple[pd.DataFrame, Report]:
+    """Build the 34-patient table and its report; raises ReconstructionError if a constraint fails."""
+    rng = np.random.default_rng(seed)
+    table = _allocate(rng)
+    _descriptives(rng, table)
+    _toxicity(rng, table)
+    _kinetics(rng, table)
+    for col in ("relapse_day", "death_day"):
+        table[col] = table[col].astype(float)
+
+    search_rng = np.random.default_rng([seed, 4])  # the timeline search has a stream of its own
+    for draw in range(1, MAX_DRAWS + 1):
+        candidate = table.copy()
+        for col, values in _draw_timelines(search_rng, table).items():
+            candidate[col] = values
+        candidate = _finalise(candidate)
+        if _figure4_ok(candidate):
+            break
+    else:
+        raise ReconstructionError(f"no timeline draw in {MAX_DRAWS} satisfied Figures 4a-c")
+
+    report = Report(assumptions=list(ASSUMPTIONS))
+    report.constraints = [c.evaluate(candidate) for c in CONSTRAINTS]
+    report.search = {"seed": seed, "draws_tried": draw, "accepted_draw": draw,
+                     "acceptance": "Figures 4a, 4b and 4c at SPSS 3-decimal precision"}
+    if report.failed:
+        lines = "; ".join(f"{c.id}: target {c.target}, achieved {c.achieved}" for c in report.failed)
+        raise ReconstructionError(f"reconstructed cd22 cohort misses constraints: {lines}")
+    patients = candidate[COLUMNS]
+    return patients, report
+
+
+def to_csv_text(patients: pd.DataFrame) -> str:
+    """The contract's CSV: booleans as true/false, missing as empty, integers without '.0'."""
+    out = patients.copy()
+    for col in out.columns:
+        if out[col].dtype == bool:
+            out[col] = out[col].map({True: "true", False: "false"})
+    return out.to_csv(index=False, lineterminator="\n", na_rep="")
+
+
+def provenance(report: Report) -> dict:
+    return {
+        "dataset": "cartrepro reconstructed P2 cohort (CD22 CAR-T, Pan et al. Leukemia 2019)",
+        "synthetic": True,
+        "warning": "SYNTHETIC DATA generated to match published aggregates; not trial data.",
+        "generator": "cartrepro.reconstruct.cd22",
+        "generator_version": GENERATOR_VERSION,
+        "seed": report.search["seed"],
+        "search": report.search,
+        "assumptions": [{"id": a.id, "text": a.text, "ledger_ids": list(a.ledger_ids)} for a in report.assumptions],
+        "constraints": [
+            {**asdict(c), "ledger_ids": list(c.ledger_ids)} for c in report.constraints
+        ],
+    }
+
+
+def write(out_dir: Path, seed: int = SEED) -> Path:
+    """Write ``cd22/patients.csv`` and ``cd22/provenance.yaml`` below ``out_dir``; returns the folder."""
+    patients, report = generate(seed)
+    folder = Path(out_dir) / "cd22"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "patients.csv").write_text(to_csv_text(patients), encoding="utf-8")
+    (folder / "provenance.yaml").write_text(
+        yaml.safe_dump(provenance(report), sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    return folder

@@ -1,0 +1,87 @@
+"""The pieces every cohort generator shares: assumptions, constraints and their report, order statistics.
+
+A generator turns published constraints into patient rows. It writes down every choice the papers leave
+open as an :class:`Assumption` and checks every published number it targets as a :class:`Constraint`,
+evaluated on the finished table (not on the generator's intermediate variables), so the report shows what
+the data achieves, not what the generator meant to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Assumption:
+    id: str
+    text: str
+    ledger_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConstraintResult:
+    id: str
+    ledger_ids: tuple[str, ...]
+    target: str
+    achieved: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A published fact the table must satisfy: ``check(table) -> (achieved text, ok)``."""
+
+    id: str
+    target: str
+    check: Callable[[pd.DataFrame], tuple[str, bool]]
+    ledger_ids: tuple[str, ...] = ()
+
+    def evaluate(self, table: pd.DataFrame) -> ConstraintResult:
+        achieved, ok = self.check(table)
+        return ConstraintResult(self.id, self.ledger_ids, self.target, achieved, bool(ok))
+
+
+@dataclass
+class Report:
+    assumptions: list[Assumption] = field(default_factory=list)
+    constraints: list[ConstraintResult] = field(default_factory=list)
+    search: dict = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[ConstraintResult]:
+        return [c for c in self.constraints if not c.ok]
+
+
+class ReconstructionError(RuntimeError):
+    """The generator could not satisfy its constraints (names the ones that failed)."""
+
+
+def count_is(mask_fn: Callable[[pd.DataFrame], pd.Series], n: int) -> Callable[[pd.DataFrame], tuple[str, bool]]:
+    def check(table: pd.DataFrame) -> tuple[str, bool]:
+        k = int(mask_fn(table).sum())
+        return str(k), k == n
+
+    return check
+
+
+def order_statistics(rng: np.random.Generator, n: int, *, median: float, low: float, high: float,
+                     decimals: int = 0) -> np.ndarray:
+    """``n`` sorted values with exactly this minimum, maximum and sample median.
+
+    The values in between are drawn uniformly (seeded) below and above the median and rounded to
+    ``decimals``; for even ``n`` the two middle values both equal the median. Only the three printed
+    order statistics are published, so everything else about the distribution is an assumption.
+    """
+    if n < 3:
+        raise ValueError("order_statistics needs n >= 3")
+    half = (n - 1) // 2  # values strictly below the middle one(s)
+    below = np.round(rng.uniform(low, median, half - 1), decimals)
+    above = np.round(rng.uniform(median, high, half - 1), decimals)
+    middle = [median] if n % 2 else [median, median]
+    values = np.concatenate([[low], np.sort(below), middle, np.sort(above), [high]])
+    assert len(values) == n
+    return np.round(values, decimals)

@@ -1,0 +1,34 @@
+"""Rounding as the papers' software displayed it.
+
+SPSS (and most hand-written tables) round *half up* (0.0005 -> 0.001, 2.675 -> 2.68), whereas Python's
+built-in :func:`round` rounds half to even *on the binary value* (``round(2.675, 2) == 2.67`` because the
+double nearest to 2.675 is 2.67499999...). :func:`spss_round` rounds the shortest decimal representation of
+the float (its ``repr``), half away from zero, which is what a person reading the printed number would do.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+# Enough digits for any finite double (max ~1.8e308) plus any sensible number of decimals.
+_CONTEXT = Context(prec=1000)
+
+
+def spss_round(x: float, decimals: int) -> float:
+    """Round ``x`` to ``decimals`` decimal places, half up (away from zero), as SPSS displays numbers.
+
+    The float is converted through ``repr`` (the shortest string that round-trips), so ``2.675`` is treated
+    as the decimal 2.675, not as the binary double 2.67499999999999982236431605997495353221893310546875.
+    Negative numbers are symmetric: ``spss_round(-0.0005, 3) == -0.001``. NaN and infinities are returned
+    unchanged.
+
+    Raises ``ValueError`` if ``decimals`` is not a non-negative integer.
+    """
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
+    value = float(x)  # also turns numpy scalars into a plain float, whose repr is just the number
+    if not math.isfinite(value):
+        return value
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP, context=_CONTEXT))
