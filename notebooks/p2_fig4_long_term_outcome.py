@@ -97,7 +97,7 @@ comparison("p2_ltf", reference_data=reference)
 # ## Figure 4a · Leukemia-free survival after allo-HCT
 #
 # Origin: the day of HCT; events: relapse or death. The reproduced 1-year LFS is
-# **{glue:text}`p2_fig4a_lfs_1y__text`%** (published 71.6%, 95% CI 44.2–99.0).
+# **{glue:text}`p2_fig4a_lfs_1y__text`** (published 71.6%, 95% CI 44.2–99.0).
 
 # %% tags=["hide-input"]
 lfs_hct = derive.lfs_after_hct(patients)
@@ -118,7 +118,7 @@ record("p2_fig4a_remission_min", float(post_hct_months[in_remission].min()))
 record("p2_fig4a_remission_max", float(post_hct_months[in_remission].max()))
 km_figure([Curve(f"HCT patients (n={len(lfs_hct)})", lfs_hct["time_days"], lfs_hct["event"],
                  conf_type=conf_type)],
-          title="Figure 4a  LFS after allo-HCT", ylabel="Leukemia-free survival");
+          title="Figure 4a  LFS after allo-HCT", ylabel="Leukemia-free survival")
 
 # %% tags=["hide-input"]
 comparison("p2_fig4a", reference_data=reference)
@@ -127,7 +127,7 @@ comparison("p2_fig4a", reference_data=reference)
 # ## Figure 4b · Relapse and TRM after allo-HCT
 #
 # Each curve is 1 − Kaplan-Meier with the other event censored, as in the paper. The reproduced 1-year
-# relapse rate is **{glue:text}`p2_fig4b_relapse_1y__text`%** (published 9.1%, 95% CI 0–26.2). The
+# relapse rate is **{glue:text}`p2_fig4b_relapse_1y__text`** (published 9.1%, 95% CI 0–26.2). The
 # published upper bound 26.2 needs the SPSS rounding: from unrounded S and SE the bound is 26.1
 # (ledger inconsistency `relapse_ci_26_2`); a competing-risks (Aalen-Johansen) estimate is a different
 # quantity and is compared in the methods chapter.
@@ -140,7 +140,7 @@ trm_hct = derive.trm_after_hct(patients)
 km_figure([Curve("Relapse", relapse_hct["time_days"], relapse_hct["event"], failure=True),
            Curve("TRM", trm_hct["time_days"], trm_hct["event"], failure=True)],
           title="Figure 4b  Relapse and TRM after allo-HCT", ylabel="Cumulative incidence (1 − KM)",
-          show_ci=False);
+          show_ci=False)
 
 # %% tags=["hide-input"]
 comparison(["p2_fig4b_relapse_1y"], reference_data=reference)
@@ -149,7 +149,7 @@ comparison(["p2_fig4b_relapse_1y"], reference_data=reference)
 # ## Figure 4c · Leukemia-free survival of all CR patients
 #
 # Origin: CAR-T infusion; HCT patients are followed through their transplant. The reproduced 1-year LFS
-# is **{glue:text}`p2_fig4c_lfs_1y__text`%** (published 58.1%, 95% CI 35.2–81.0).
+# is **{glue:text}`p2_fig4c_lfs_1y__text`** (published 58.1%, 95% CI 35.2–81.0).
 #
 # ```{note}
 # The text names 7 LFS events among the 24 CR patients (4 relapses without further therapy, 1 relapse and
@@ -163,7 +163,7 @@ lfs_cr = derive.lfs_of_cr_patients(patients)
 estimate, ci = one_year(lfs_cr)
 record("p2_fig4c_lfs_1y", estimate, ci=ci)
 km_figure([Curve(f"CR patients (n={len(lfs_cr)})", lfs_cr["time_days"], lfs_cr["event"], conf_type=conf_type)],
-          title="Figure 4c  LFS of all CR patients", ylabel="Leukemia-free survival");
+          title="Figure 4c  LFS of all CR patients", ylabel="Leukemia-free survival")
 
 # %% tags=["hide-input"]
 comparison(["p2_fig4c_lfs_1y"], reference_data=reference)

@@ -34,9 +34,18 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 @dataclass(frozen=True)
 class Inconsistency:
+    """A place where the paper contradicts itself, with the resolution the project adopts.
+
+    ``printed_unreachable`` (a field the project adds to its ledger copy) marks the inconsistencies where
+    no data can give the printed digits (e.g. 24/34 printed as 70.5%): only there does a mismatch earn
+    the verdict "inconsistent in the paper"; elsewhere the resolution is an assumption of the
+    reconstruction and a mismatch is a plain "differs".
+    """
+
     id: str
     issue: str
     resolution: str
+    printed_unreachable: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,8 @@ def load_ledger(published_dir: Path = PUBLISHED_DIR) -> dict[str, Entry]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         paper = PAPER_OF_FILE.get(path.name, path.stem)
         inconsistencies = {
-            item["id"]: Inconsistency(item["id"], item["issue"], item["resolution"])
+            item["id"]: Inconsistency(item["id"], item["issue"], item["resolution"],
+                                      bool(item.get("printed_unreachable", False)))
             for item in doc.get("inconsistencies") or []
         }
         for raw in doc["entries"]:

@@ -110,7 +110,8 @@ def job_key(job: NotebookJob, data_digest: str, code_digest: str) -> str:
 def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, str]:
     """Convert a text notebook to .ipynb (in the build folder, never in place) and run it with papermill.
 
-    Runs in a worker process. Returns (ok, error message naming the failing cell).
+    Runs in a worker process. The kernel's own chatter (stderr) goes to ``<output>.log`` beside the
+    executed notebook. Returns (ok, error message naming the failing cell of the text notebook).
     """
     import jupytext
     import nbformat
@@ -124,17 +125,42 @@ def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, 
     notebook = jupytext.read(source, fmt="py:percent")
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, str(converted))
+    log = out.with_suffix(".log")
+    saved = os.dup(2)
     try:
-        papermill.execute_notebook(
-            str(converted), str(out), parameters=parameters, kernel_name="python3", cwd=str(REPO_ROOT),
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+        with open(log, "w") as sink:
+            os.dup2(sink.fileno(), 2)
+            papermill.execute_notebook(
+                str(converted), str(out), parameters=parameters, kernel_name="python3", cwd=str(REPO_ROOT),
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False)
     except PapermillExecutionError as exc:
-        return False, f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+        return False, _describe_failure(out, exc)
     except Exception as exc:  # kernel died, invalid notebook, ...
-        return False, f"{type(exc).__name__}: {exc}"
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:] if log.exists() else []
+        return False, f"{type(exc).__name__}: {exc}" + "".join(f"\n    {line}" for line in tail)
     finally:
+        os.dup2(saved, 2)
+        os.close(saved)
         converted.unlink(missing_ok=True)
     return True, ""
+
+
+def _describe_failure(executed: Path, exc) -> str:
+    """'cell N (first line)': N counts the cells of the text notebook, not papermill's injected one."""
+    import nbformat
+
+    number, first_line = exc.cell_index + 1, ""
+    try:
+        cells = [c for c in nbformat.read(str(executed), as_version=4).cells  # drop papermill's error banners
+                 if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+        injected = sum(1 for c in cells[: exc.cell_index]
+                       if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+        number -= injected
+        first_line = next((ln for ln in cells[exc.cell_index].source.splitlines() if ln.strip()), "")
+    except (OSError, IndexError, ValueError):
+        pass
+    where = f"cell {number}" + (f" (`{first_line.strip()[:60]}`)" if first_line else "")
+    return f"{where}: {exc.ename}: {exc.evalue}"
 
 
 def _placeholder_notebook(job: NotebookJob, target: Path) -> None:
@@ -153,8 +179,12 @@ def _placeholder_notebook(job: NotebookJob, target: Path) -> None:
 
 
 def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int | None = None,
-          overrides: dict | None = None) -> BuildResult:
-    """Run the whole pipeline; raises BuildError (site untouched) when any step fails."""
+          overrides: dict | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> BuildResult:
+    """Run the whole pipeline; raises BuildError (site untouched) when any step fails.
+
+    ``notebooks_dir`` exists for tests (a deliberately failing notebook); the book's table of contents
+    names the notebooks of ``notebooks/``.
+    """
     from cartrepro.contract import validate
 
     data_dir = Path(data_dir or SHIPPED_DATA_DIR).resolve()
@@ -179,9 +209,9 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
     for folder in (cache, work):
         folder.mkdir(parents=True, exist_ok=True)
     code_digest = _code_digest()
-    for source in discover_notebooks():
+    for source in discover_notebooks(notebooks_dir):
         stem = source.stem
-        job = NotebookJob(stem, source, paper_of(stem), {"data_dir": str(data_dir), **(overrides or {})})
+        job = NotebookJob(stem, source, paper_of(stem), {"data_dir": _shown_path(data_dir), **(overrides or {})})
         result.jobs.append(job)
         if job.paper is not None and job.paper not in papers:
             job.status = "no data"
@@ -204,6 +234,15 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
     _render(stage)
     _publish(stage, out_dir, records, card, result)
     return result
+
+
+def _shown_path(path: Path) -> str:
+    """Inside the repository: relative to it (the kernels run there), so pages and cache keys do not
+    depend on where the clone lives. Elsewhere: absolute."""
+    try:
+        return path.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int) -> None:
@@ -316,7 +355,8 @@ def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult) -> 
     os.replace(card_tmp, out_dir / "scorecard.csv")
     if old_html.exists():
         shutil.rmtree(old_html)
-    result.html_dir, result.results_path, result.scorecard_path = html, out_dir / "results.json", out_dir / "scorecard.csv"
+    result.html_dir = html
+    result.results_path, result.scorecard_path = out_dir / "results.json", out_dir / "scorecard.csv"
     counts = summarise(card)
     lines = ["scorecard:"]
     for (paper, kind), rows in counts.groupby(["paper", "kind"], sort=True):

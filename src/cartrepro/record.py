@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from cartrepro.ledger import entry as ledger_entry
-from cartrepro.scorecard import Reproduced, build_scorecard, format_reproduced
+from cartrepro.scorecard import Reproduced, build_scorecard, format_for_prose
 
 GLUE_MIME = "application/papermill.record/text/plain"
 CI_LOW, CI_HIGH, TEXT, NOT_COMPUTABLE = "__ci_low", "__ci_high", "__text", "__not_computable"
@@ -78,7 +78,7 @@ def record(ledger_id: str, value: object, ci: tuple[float, float] | None = None)
     if ci is not None:
         _glue(ledger_id + CI_LOW, rep.ci_low)
         _glue(ledger_id + CI_HIGH, rep.ci_high)
-    _glue(ledger_id + TEXT, format_reproduced(entry, rep))
+    _glue(ledger_id + TEXT, format_for_prose(entry, rep))
     return value
 
 
@@ -89,10 +89,34 @@ def not_computable(ledger_id: str, reason: str) -> None:
     _glue(ledger_id + NOT_COMPUTABLE, reason)
 
 
-def comparison(ids: Iterable[str] | str, *, reference_data: bool):
+class ComparisonTable:
+    """Published-vs-reproduced lines shown next to a figure (HTML in the book, a DataFrame in ``.frame``)."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = []
+        for r in self.frame.itertuples(index=False):
+            css = "verdict-" + r.verdict.replace(" ", "-")
+            reason = f'<div class="cr-reason">{escape(r.reason)}</div>' if r.reason else ""
+            rows.append(
+                f'<tr><td>{escape(r.quantity)}<div class="cr-id"><code>{escape(r.id)}</code></div></td>'
+                f"<td>{escape(r.published)}</td><td>{escape(r.reproduced)}</td>"
+                f'<td><span class="cr-verdict {css}">{escape(r.verdict)}</span>{reason}</td></tr>')
+        head = "<tr><th>published number</th><th>paper</th><th>reproduced</th><th>verdict</th></tr>"
+        return f'<table class="cartrepro-compare"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def comparison(ids: Iterable[str] | str, *, reference_data: bool) -> ComparisonTable:
     """Published-vs-reproduced lines for some ledger ids (or every id with a prefix) of this kernel.
 
-    Returns a DataFrame (id, quantity, published, reproduced, verdict, reason); verdicts only when
+    ``.frame`` holds id, quantity, published, reproduced, verdict, reason; verdicts only when
     ``reference_data`` (the shipped cohort) is true.
     """
     from cartrepro.ledger import entries_with_prefix
@@ -101,14 +125,12 @@ def comparison(ids: Iterable[str] | str, *, reference_data: bool):
         wanted = [e.id for e in entries_with_prefix(ids) if e.kind != "context"]
     else:
         wanted = list(ids)
-    for i in wanted:
-        ledger_entry(i)
     papers = {ledger_entry(i).paper for i in wanted}
     card = build_scorecard({k: v for k, v in RECORDED.items() if k in wanted},
                            not_computable={k: v for k, v in DECLARED_NOT_COMPUTABLE.items() if k in wanted},
                            reference_papers=papers if reference_data else (), papers=papers)
-    card = card[card["id"].isin(wanted)].set_index("id").loc[wanted].reset_index()
-    return card[["id", "quantity", "published", "reproduced", "verdict", "reason"]]
+    card = card.set_index("id").loc[wanted].reset_index()
+    return ComparisonTable(card[["id", "quantity", "published", "reproduced", "verdict", "reason"]])
 
 
 def read_records(ipynb: Path) -> tuple[dict[str, Reproduced], dict[str, str]]:

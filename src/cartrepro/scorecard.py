@@ -5,8 +5,8 @@ reproduced value that rounds (half up) to 71.6, a published ``6`` by anything th
 
 - ``reproduced``: every printed number (value and CI bounds) matches;
 - ``differs``: a printed number does not match, and the paper is not known to be inconsistent there;
-- ``inconsistent in the paper``: it does not match, and the ledger documents why the printed value cannot
-  be produced by any data (e.g. 24/34 printed as 70.5); the ledger's resolution is the reason;
+- ``inconsistent in the paper``: it does not match, and the ledger documents that no data can produce the
+  printed value (e.g. 24/34 printed as 70.5: ``printed_unreachable``); the ledger's resolution is the reason;
 - ``not computable from this data``: a notebook declared why it cannot compute the number;
 - ``not recorded``: no notebook records the number (yet);
 - ``no verdict``: ``figure_only`` entries (value only in a figure), and every entry when the data is not
@@ -107,6 +107,21 @@ def format_reproduced(entry: Entry, rep: Reproduced) -> str:
     return text
 
 
+def format_for_prose(entry: Entry, rep: Reproduced) -> str:
+    """As printed in running text: ``71.6% (95% CI 44.2–99.0)``, ``11``, ``1.5, 6``."""
+    numbers = _as_numbers(rep.value)
+    published = entry.published_numbers()
+    if numbers is None or len(numbers) != 1:
+        return format_reproduced(entry, rep)
+    value = format_like(numbers[0], published[0] if published and len(published) == 1 else None)
+    pct = "%" if entry.unit.strip() == "%" else ""
+    if rep.ci_low is None or rep.ci_high is None:
+        return value + pct
+    low = format_like(rep.ci_low, _literal_or_none(entry.ci_low))
+    high = format_like(rep.ci_high, _literal_or_none(entry.ci_high))
+    return f"{value}{pct} (95% CI {low}–{high})"
+
+
 def _literal_or_none(x: float | None) -> str | None:
     from cartrepro.ledger import published_numbers
 
@@ -144,7 +159,7 @@ def verdict(entry: Entry, rep: Reproduced | None, *, not_computable: str | None 
                 + entry.inconsistency.resolution
         return REPRODUCED, reason
     shown = format_reproduced(entry, rep)
-    if entry.inconsistency is not None:
+    if entry.inconsistency is not None and entry.inconsistency.printed_unreachable:
         return INCONSISTENT, f"printed {entry.printed}, computed {shown}: {entry.inconsistency.resolution}"
     return DIFFERS, f"printed {entry.printed}, reproduced {shown}" + (f"; {assumption}" if assumption else "")
 

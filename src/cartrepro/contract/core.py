@@ -76,7 +76,7 @@ def _header_problems(spec: TableSpec, present: list[str]) -> list[Problem]:
         issue = "the column is not part of the contract; it is ignored" + (
             f" (did you mean '{guess}'?)" if guess else ""
         )
-        expected = "only the contract's columns: " + ", ".join(spec.names)
+        expected = f"only the columns of the data contract for {spec.file}"
         problems.append(Problem("warning", spec.file, None, None, name, None, expected, issue))
     return problems
 

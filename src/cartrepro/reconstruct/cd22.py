@@ -396,7 +396,8 @@ CONSTRAINTS = [
     Constraint("cd19_negdim", "11 CD19-/dim relapse",
                count_is(lambda t: t["cd19_car_history"] == "cd19neg_or_dim_relapse", 11),
                ("p2_base_cd19_negdim_relapse",)),
-    Constraint("hr", "25 hematological relapse", count_is(lambda t: t["baseline_status"] == "hematological_relapse", 25),
+    Constraint("hr", "25 hematological relapse",
+               count_is(lambda t: t["baseline_status"] == "hematological_relapse", 25),
                ("p2_base_hr",)),
     Constraint("mrdpos", "5 FCM-MRD+", count_is(lambda t: t["baseline_status"] == "fcm_mrd_positive", 5),
                ("p2_base_mrdpos",)),
@@ -486,7 +487,7 @@ def generate(seed: int = SEED) -> tuple[pd.DataFrame, Report]:
         table[col] = table[col].astype(float)
 
     search_rng = np.random.default_rng([seed, 4])  # the timeline search has a stream of its own
-    for draw in range(1, MAX_DRAWS + 1):
+    for draw in range(1, MAX_DRAWS + 1):  # noqa: B007 - `draw` is reported after the loop
         candidate = table.copy()
         for col, values in _draw_timelines(search_rng, table).items():
             candidate[col] = values

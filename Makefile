@@ -1,0 +1,55 @@
+# cartrepro: every target bootstraps the pinned environment (.venv, from uv.lock) first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.cartrepro-synced
+# uv precompiles bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1, without it imports are ~3x slower
+export UV_COMPILE_BYTECODE := 1
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+
+DATA ?= data/reconstructed
+OUT ?= _build
+JOBS ?=
+
+.PHONY: help book run test bench lint reference clean
+
+help:
+	@echo "make book       build the site into $(OUT)/html from the shipped cohorts"
+	@echo "make test       run the whole test suite"
+	@echo "make run DATA=dir [OUT=dir]   build the book on another cohort folder"
+	@echo "make bench      speed targets (validation and statistics at 10,000 patients)"
+	@echo "make lint       ruff"
+	@echo "make reference  regenerate the R reference fixtures (needs R: see tests/reference/README.md)"
+	@echo "make clean      remove $(OUT) and caches"
+
+$(STAMP): pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || { echo "installing uv with pip ..."; $(PYTHON) -m pip install --quiet uv; }
+	$(UV) sync --locked --python $(PYTHON)
+	@touch $@
+
+book: $(STAMP)
+	$(BIN)/cartrepro build --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
+
+run: $(STAMP)
+	$(BIN)/cartrepro build --data $(DATA) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests notebooks bench
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests notebooks
+
+reference: $(STAMP)
+	$(BIN)/python tests/reference/make_cohorts.py
+	Rscript tests/reference/make_fixtures.R
+
+clean:
+	rm -rf $(OUT) .pytest_cache .ruff_cache
