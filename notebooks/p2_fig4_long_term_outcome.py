@@ -116,7 +116,7 @@ if relapsed.sum() == 1:
 record("p2_fig4a_remission_n", int(in_remission.sum()))
 record("p2_fig4a_remission_min", float(post_hct_months[in_remission].min()))
 record("p2_fig4a_remission_max", float(post_hct_months[in_remission].max()))
-km_figure([Curve(f"HCT patients (n={len(lfs_hct)})", lfs_hct["time_days"], lfs_hct["event"],
+fig = km_figure([Curve(f"HCT patients (n={len(lfs_hct)})", lfs_hct["time_days"], lfs_hct["event"],
                  conf_type=conf_type)],
           title="Figure 4a  LFS after allo-HCT", ylabel="Leukemia-free survival")
 
@@ -137,7 +137,7 @@ relapse_hct = derive.relapse_after_hct(patients)
 estimate, ci = one_year(relapse_hct, failure=True)
 record("p2_fig4b_relapse_1y", estimate, ci=ci)
 trm_hct = derive.trm_after_hct(patients)
-km_figure([Curve("Relapse", relapse_hct["time_days"], relapse_hct["event"], failure=True),
+fig = km_figure([Curve("Relapse", relapse_hct["time_days"], relapse_hct["event"], failure=True),
            Curve("TRM", trm_hct["time_days"], trm_hct["event"], failure=True)],
           title="Figure 4b  Relapse and TRM after allo-HCT", ylabel="Cumulative incidence (1 − KM)",
           show_ci=False)
@@ -162,7 +162,7 @@ comparison(["p2_fig4b_relapse_1y"], reference_data=reference)
 lfs_cr = derive.lfs_of_cr_patients(patients)
 estimate, ci = one_year(lfs_cr)
 record("p2_fig4c_lfs_1y", estimate, ci=ci)
-km_figure([Curve(f"CR patients (n={len(lfs_cr)})", lfs_cr["time_days"], lfs_cr["event"], conf_type=conf_type)],
+fig = km_figure([Curve(f"CR patients (n={len(lfs_cr)})", lfs_cr["time_days"], lfs_cr["event"], conf_type=conf_type)],
           title="Figure 4c  LFS of all CR patients", ylabel="Leukemia-free survival")
 
 # %% tags=["hide-input"]

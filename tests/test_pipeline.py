@@ -107,3 +107,19 @@ def test_other_data_is_shown_without_verdicts(tmp_path):
     card = pd.read_csv(out / "scorecard.csv", keep_default_na=False)
     assert set(card["verdict"]) == {"no verdict"}
     assert card.set_index("id").loc["p2_fig4a_lfs_1y", "reproduced"] == "71.6 (44.2–99.0)"
+
+
+def test_two_fresh_builds_are_byte_identical(built_book, tmp_path):
+    """Same inputs -> same numbers, same figures, same pages (no cache shared between the two)."""
+    first, _ = built_book
+    second = tmp_path / "again"
+    build(SHIPPED_DATA_DIR, second, jobs=2)
+
+    def published(out: Path) -> dict[str, bytes]:
+        files = [out / "results.json", out / "scorecard.csv"]
+        files += sorted(p for p in (out / "html").rglob("*") if p.suffix in {".html", ".png"})
+        return {str(p.relative_to(out)): p.read_bytes() for p in files}
+
+    a, b = published(first), published(second)
+    assert a.keys() == b.keys()
+    assert [name for name in a if a[name] != b[name]] == []

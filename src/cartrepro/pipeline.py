@@ -80,10 +80,12 @@ def _say(message: str) -> None:
 
 def discover_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The text notebooks (``py:percent``) that make up the book, in name order."""
-    return sorted(p for p in notebooks_dir.glob("p[0-9]_*.py"))
+    return sorted(p for p in notebooks_dir.glob("*.py") if not p.name.startswith("_"))
 
 
 def paper_of(stem: str) -> str | None:
+    """``p1_*`` reads car1922/, ``p2_*`` reads cd22/; other notebooks (methods, ...) always run and must
+    cope with either paper folder being absent themselves."""
     return PAPER_OF_PREFIX.get(stem.split("_", 1)[0])
 
 
