@@ -326,6 +326,9 @@ def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir:
 def _render(stage: Path) -> None:
     """Jupyter Book 1.x, never executing (execute_notebooks: off), warnings as errors."""
     src = stage / "src"
+    # always from scratch: Sphinx writes e.g. `?v=` checksums on assets only when a previous render left them
+    # in place, so an incremental render is not byte-identical to a fresh one
+    shutil.rmtree(stage / "_build", ignore_errors=True)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--path-output", str(stage),
                "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
     _say("  rendering the book (Jupyter Book, strict) ...")
