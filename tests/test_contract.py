@@ -31,6 +31,12 @@ CD22_COLUMNS = (
     "crs_onset_day crs_resolution_day neurotox_grade neurotox_onset_day neurotox_resolution_day hct_day "
     "relapse_day death_day death_cause off_study last_followup_day"
 ).split()
+# optional columns (may be absent from a file; they then load as all-missing)
+CD22_OPTIONAL = (
+    "peak_fold_expansion il2_fold_increase tnfa_fold_increase cd22_positive_site prior_cd22_therapy "
+    "day15_response infection vod_onset_day dli_days_before_infusion neurotox_treatment_days "
+    "normal_b_cells_at_relapse"
+).split()
 CAR1922_COLUMNS = (
     "patient_id disease age_years sex prior_hsct prior_lines disease_status cns_involvement tp53_mutation "
     "car19_dose car22_dose il6_max_pg_ml ferritin_max_ug_l il6_peak_day crs_grade outcome excluded_reason "
@@ -127,11 +133,14 @@ def test_registry_declares_papers_tables_and_required_tables():
 
 
 def test_columns_are_in_contract_order_with_descriptions():
-    assert [c.name for c in columns("cd22", "patients")] == CD22_COLUMNS
+    assert [c.name for c in columns("cd22", "patients")] == CD22_COLUMNS + CD22_OPTIONAL
     assert [c.name for c in columns("car1922", "patients")] == CAR1922_COLUMNS
     assert [c.name for c in columns("car1922", "cytokines")] == CYTOKINE_COLUMNS
+    assert all(not c.required and c.nullable for c in columns("cd22", "patients") if c.name in CD22_OPTIONAL)
     for paper, table in TABLES:
         for c in columns(paper, table):
+            if c.name in CD22_OPTIONAL:
+                continue
             assert isinstance(c, ColumnSpec) and c.description and c.required
     sex = {c.name: c for c in columns("cd22", "patients")}["sex"]
     assert sex.allowed == ("female", "male") and sex.nullable and sex.type == "category"
@@ -155,7 +164,8 @@ def test_valid_cohort_validates_and_loads_typed(cohort: Path):
     data = load_cohort(cohort)
     assert set(data) == {"cd22", "car1922"} and set(data["car1922"]) == {"patients", "cytokines"}
     cd22 = data["cd22"]["patients"]
-    assert list(cd22.columns) == CD22_COLUMNS
+    assert list(cd22.columns) == CD22_COLUMNS + CD22_OPTIONAL
+    assert cd22[CD22_OPTIONAL].isna().all().all()  # absent optional columns load as all-missing
     assert isinstance(cd22.index, pd.RangeIndex) and len(cd22) == 5
     assert cd22["age_years"].dtype == "Int64" and cd22["last_followup_day"].dtype == "Int64"
     assert cd22["marrow_blasts_pct"].dtype == "float64" and cd22["dose_1e5_per_kg"].dtype == "float64"

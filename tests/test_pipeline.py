@@ -123,3 +123,19 @@ def test_two_fresh_builds_are_byte_identical(built_book, tmp_path):
     a, b = published(first), published(second)
     assert a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_cache_keys_follow_the_data_each_notebook_reads(tmp_path):
+    """A paper's notebook keys on its paper folder; a notebook of no paper on the whole data folder."""
+    from cartrepro.pipeline import NotebookJob, data_digest
+
+    data = tmp_path / "data"
+    shutil.copytree(SHIPPED_DATA_DIR, data)
+    methods = NotebookJob("methods_x", tmp_path / "methods_x.py", None, {})
+    p1 = NotebookJob("p1_x", tmp_path / "p1_x.py", "car1922", {})
+    before = data_digest(methods, data), data_digest(p1, data)
+    csv = data / "cd22" / "patients.csv"
+    csv.write_text(csv.read_text().replace(",male,", ",female,", 1))
+    after = data_digest(methods, data), data_digest(p1, data)
+    assert after[0] != before[0]  # the methods page reads cd22/: it must run again
+    assert after[1] == before[1]  # a P1 notebook does not read cd22/: its cache stays valid

@@ -100,6 +100,11 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+def data_digest(job: NotebookJob, data_dir: Path) -> str:
+    """A paper's notebook depends on its paper folder; any other notebook (methods, contract) on all of it."""
+    return folder_digest(data_dir / job.paper if job.paper else data_dir)
+
+
 def job_key(job: NotebookJob, data_digest: str, code_digest: str) -> str:
     digest = hashlib.sha256()
     digest.update(job.source.read_bytes())
@@ -218,7 +223,7 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
         if job.paper is not None and job.paper not in papers:
             job.status = "no data"
             continue
-        job.key = job_key(job, folder_digest(data_dir / job.paper) if job.paper else "", code_digest)
+        job.key = job_key(job, data_digest(job, data_dir), code_digest)
         key_file = cache / f"{stem}.key"
         if key_file.exists() and key_file.read_text() == job.key and (cache / f"{stem}.ipynb").exists():
             job.status = "cached"

@@ -68,6 +68,13 @@ def _float(
     )
 
 
+def _optional(column: ColumnSpec) -> ColumnSpec:
+    """The same column, allowed to be absent from the file (it then loads as all-missing, so it is nullable)."""
+    from dataclasses import replace
+
+    return replace(column, required=False, nullable=True)
+
+
 # ----- rule helpers (vectorised; comparisons with a missing value are NA and count as passing) -----------
 
 
@@ -239,6 +246,26 @@ CD22_PATIENTS = TableSpec(
             nullable=True,
         ),
         _day("last_followup_day", "Day of the last follow-up (last contact or death)", nullable=False),
+        # optional columns (may be absent from a file): the facts and measurements the P2 chapter analyses
+        _optional(_float("peak_fold_expansion", "Peak in-vivo CAR-T expansion, fold; empty without expansion",
+                         gt=0, nullable=True, unit="fold")),
+        _optional(_float("il2_fold_increase", "Peak serum IL-2 increase over baseline, fold", gt=0, nullable=True,
+                         unit="fold")),
+        _optional(_float("tnfa_fold_increase", "Peak serum TNF-alpha increase over baseline, fold", gt=0,
+                         nullable=True, unit="fold")),
+        _optional(_cat("cd22_positive_site", "bone_marrow emd not_reevaluated",
+                       "Where CD22 expression was shown before enrollment: marrow or EMD by flow cytometry, or not "
+                       "re-evaluated (CD22-positive marrow at diagnosis)", nullable=True)),
+        _optional(_bool("prior_cd22_therapy", "Any CD22-directed therapy before CAR-T")),
+        _optional(_cat("day15_response", "cr_mrd_negative cr_mrd_positive partial_response no_response",
+                       "Early (day-15) assessment where one was made, e.g. before an early death", nullable=True)),
+        _optional(_cat("infection", "bacterial_sepsis fungal_pneumonia other",
+                       "Severe infection after lymphodepletion", nullable=True)),
+        _optional(_day("vod_onset_day", "Day veno-occlusive disease was diagnosed")),
+        _optional(_day("dli_days_before_infusion", "Donor lymphocyte infusion this many days before CAR-T")),
+        _optional(_day("neurotox_treatment_days", "Days of treatment for neurotoxicity (grade >= 2)")),
+        _optional(ColumnSpec("normal_b_cells_at_relapse", "bool", nullable=True,
+                             description="Normal B cells detectable at relapse; empty when not assessed")),
     ),
     rules=(
         *_graded_event("crs", "CRS"),

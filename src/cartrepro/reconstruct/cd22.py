@@ -37,12 +37,14 @@ from cartrepro.reconstruct.framework import (
     ReconstructionError,
     Report,
     count_is,
+    first_accepted,
     order_statistics,
 )
 from cartrepro.scorecard import round_half_up
+from cartrepro.stats.groups import mann_whitney, spearman, student_t
 from cartrepro.stats.survival import km_at
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"
 SEED = 20190488  # the paper's DOI suffix (s41375-019-0488-7)
 MAX_DRAWS = 20_000
 
@@ -56,6 +58,10 @@ COLUMNS = [
     "persistence_days", "day30_response", "crs_grade", "crs_onset_day", "crs_resolution_day",
     "neurotox_grade", "neurotox_onset_day", "neurotox_resolution_day", "hct_day", "relapse_day",
     "death_day", "death_cause", "off_study", "last_followup_day",
+    # optional columns (added for the P2 chapter; absent from a user's export is fine)
+    "peak_fold_expansion", "il2_fold_increase", "tnfa_fold_increase", "cd22_positive_site", "prior_cd22_therapy",
+    "day15_response", "infection", "vod_onset_day", "dli_days_before_infusion", "neurotox_treatment_days",
+    "normal_b_cells_at_relapse",
 ]
 
 # named relapses (Results, Fig 5): patient id -> relapse day. 1.7 and 4.2 months (not the rounded 2 and 4
@@ -102,10 +108,28 @@ ASSUMPTIONS = [
                "and maximum; other values are drawn uniformly between them. Sex (except the three patients "
                "the paper describes), prior-HCT membership, CD19 CAR-T history, EMD and the grade 1/2 CRS "
                "split are seeded draws: the paper gives only their counts.", ()),
-    Assumption("pending_p2_chapter", "Not yet targeted by this generator version (the P2-chapter issue "
-               "extends it): the dose P value (0.001), the expansion-vs-response P (0.048), fold expansion "
-               "(1.8-2200), cytokine correlations and the Fig 3b P values.",
-               ("p2_dose_p", "p2_fig2b_p_expansion_response", "p2_kin_peak_fold_min")),
+    Assumption("p_values", "P values whose test the paper does not name at the point of use are Student's "
+               "t-tests (the Methods: 'unpaired two-tailed Student's t-test'). Doses are drawn (seeded) until "
+               "t gives P = 0.001 (transplanted vs not); peak CAR-T levels of the objective responders and of "
+               "the early deaths are shifted by the amount that makes t give P = 0.048 (Fig 2b, 25 objective "
+               "responders vs 5 non-responders) and 0.361 (Fig 3b, 4 fatal severe AEs vs the other 30); the 6 "
+               "neurotoxicity patients are drawn until t gives 0.518 (Fig 3b).",
+               ("p2_dose_p", "p2_fig2b_p_expansion_response", "p2_fig3b_p_severe_ae", "p2_fig3b_p_neuro")),
+    Assumption("kinetics", "Peak CAR-T level is % CAR+ of CD3+ cells (lognormal draws, seeded); fold expansion "
+               "is a monotone map of it from 1.8 (the grade-5 CRS patient's minimal 0.5%) to 2200 (the highest "
+               "peak), empty for the 3 non-responders without expansion. Peak days 12-15 for patients alive "
+               "after day 15; the two day-10 deaths peak two days before death.",
+               ("p2_kin_peak_fold_min", "p2_kin_peak_fold_max", "p2_kin_peak_day_min")),
+    Assumption("cytokines", "IL-2 and TNF-alpha increase (fold over baseline, one value per patient, n=34) are "
+               "drawn as noisy monotone functions of the peak CAR-T level until Spearman's rho rounds to 0.59 "
+               "and 0.43 (the paper does not say whether its n counts patients or time points).",
+               ("p2_kin_spearman_il2", "p2_kin_spearman_tnfa")),
+    Assumption("cd22_sites", "CD22 before enrollment: 30 positive in marrow; of the 4 exclusive-EMD patients 2 "
+               "positive in the EMD by FCM and 2 not re-evaluated (positive in marrow at diagnosis); nobody "
+               "had prior CD22-directed therapy.", ("p2_base_cd22_fcm_pos", "p2_base_cd22_not_eval")),
+    Assumption("relapse_b_cells", "Normal B cells were assessed at relapse in the 4 named relapsed patients "
+               "(11, 13, 27, 33) and present in all of them; other relapses: not assessed (empty).",
+               ("p2_disc_relapsed_normal_b",)),
 ]
 
 
@@ -118,13 +142,14 @@ def _profiles() -> list[dict]:
 
     # the four early deaths (all hematological relapse, none evaluated)
     add(1, role="death_dli_crs5", baseline_status="hematological_relapse", day30_response="not_evaluated",
-        sex="female", prior_allo_hct=True, death_day=10, death_cause="crs")
+        sex="female", prior_allo_hct=True, death_day=10, death_cause="crs", dli_days_before_infusion=20)
     add(1, role="death_vod", baseline_status="hematological_relapse", day30_response="not_evaluated",
-        sex="male", prior_allo_hct=True, car_t_source="donor", death_day=29, death_cause="vod")
+        sex="male", prior_allo_hct=True, car_t_source="donor", death_day=29, death_cause="vod",
+        day15_response="cr_mrd_negative", vod_onset_day=19)
     add(1, role="death_sepsis", baseline_status="hematological_relapse", day30_response="not_evaluated",
-        death_day=10, death_cause="infection")
+        death_day=10, death_cause="infection", infection="bacterial_sepsis")
     add(1, role="death_aspergillus", baseline_status="hematological_relapse", day30_response="not_evaluated",
-        death_day=24, death_cause="infection")
+        death_day=24, death_cause="infection", infection="fungal_pneumonia", day15_response="no_response")
     # the 30 evaluated
     add(2, role="nr", baseline_status="hematological_relapse", day30_response="no_response")
     add(2, role="nr", baseline_status="fcm_mrd_positive", day30_response="no_response")
@@ -181,7 +206,49 @@ def _allocate(rng: np.random.Generator) -> pd.DataFrame:
     return table
 
 
-def _descriptives(rng: np.random.Generator, table: pd.DataFrame) -> None:
+def _prints(p: float, printed: str) -> bool:
+    """True when ``p`` rounds (half up) to the printed digits."""
+    decimals = len(printed.split(".")[1]) if "." in printed else 0
+    return str(round_half_up(p, decimals)) == printed
+
+
+def _shift_to_p(fixed_a: np.ndarray, moving: np.ndarray, printed: str, low: float, high: float,
+                fixed_b: np.ndarray | None = None) -> float:
+    """The shift c (in [low, high]) for which Student's t of group b = (moving + c, fixed_b) vs group a
+    = fixed_a prints ``printed``.
+
+    P is not monotone in c over the whole range (it rises to 1 where the group means meet, then falls), so
+    the range is scanned on a grid for the first interval whose ends straddle the target, and bisection
+    runs inside it; raises when no interval straddles it.
+    """
+    target = float(printed)
+
+    def p_of(c: float) -> float:  # on the values as they will be stored (2 decimals)
+        group_b = np.round(moving + c, 2)
+        if fixed_b is not None:
+            group_b = np.concatenate([group_b, fixed_b])
+        return student_t(group_b, fixed_a).p_value
+
+    grid = np.linspace(low, high, 401)
+    values = np.array([p_of(c) for c in grid]) - target
+    crossing = np.flatnonzero(np.sign(values[:-1]) != np.sign(values[1:]))
+    if crossing.size == 0:
+        raise ReconstructionError(f"P = {printed} is not reachable by shifting in [{low}, {high}]")
+    lo, hi = grid[crossing[0]], grid[crossing[0] + 1]
+    rising = values[crossing[0]] < 0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        p = p_of(mid)
+        if _prints(p, printed):
+            return mid
+        if (p < target) == rising:
+            lo = mid
+        else:
+            hi = mid
+    raise ReconstructionError(f"bisection did not reach P = {printed}")
+
+
+def _descriptives(rng: np.random.Generator, table: pd.DataFrame, search: dict) -> None:
     """Columns with published medians and ranges (stage 2)."""
     n = len(table)
     table["age_years"] = rng.permutation(order_statistics(rng, n, median=10, low=1, high=55)).astype(int)
@@ -196,8 +263,15 @@ def _descriptives(rng: np.random.Generator, table: pd.DataFrame) -> None:
     dose = pd.Series(np.nan, index=table.index)
     tx = table.index[table["prior_allo_hct"]]
     non_tx = table.index[~table["prior_allo_hct"]]
-    dose[non_tx] = rng.permutation(order_statistics(rng, len(non_tx), median=7.5, low=0.3, high=34.7, decimals=1))
-    dose[tx] = rng.permutation(order_statistics(rng, len(tx), median=1.0, low=0.2, high=10, decimals=1))
+    def attempt():  # one draw; kept when Student's t (and Mann-Whitney) give the printed P = 0.001
+        dose[non_tx] = rng.permutation(order_statistics(rng, len(non_tx), median=7.5, low=0.3, high=34.7, decimals=1))
+        dose[tx] = rng.permutation(order_statistics(rng, len(tx), median=1.0, low=0.2, high=10, decimals=1))
+        pair = (dose[non_tx], dose[tx])
+        p_values = (student_t(*pair).p_value, mann_whitney(*pair).p_value,
+                    mann_whitney(*pair, continuity=False).p_value)
+        return True if all(_prints(p, "0.001") for p in p_values) else None
+
+    _, search["dose_draws"] = first_accepted(attempt, "the dose P value 0.001", MAX_DRAWS)
     table["dose_1e5_per_kg"] = dose
 
 
@@ -240,44 +314,51 @@ def _toxicity(rng: np.random.Generator, table: pd.DataFrame) -> None:
     table["crs_onset_day"] = onset
     table["crs_resolution_day"] = resolution
 
-    # neurotoxicity: 5 grade 1 + 1 grade 2 (seizure day 7, resolved day 10); onset median 8 (1-17),
-    # resolution median 15 (5-17)
-    eligible = table.index[(role != "death_dli_crs5") & (role != "death_vod")]
-    chosen = rng.choice(eligible, 6, replace=False)
-    neuro_grade = pd.Series(0, index=table.index)
-    neuro_grade[chosen] = [2, 1, 1, 1, 1, 1]
-    n_onset = pd.Series(np.nan, index=table.index)
-    n_res = pd.Series(np.nan, index=table.index)
-    n_onset[chosen] = [7, 1, 8, 8, 12, 17]
-    n_res[chosen] = [10, 5, 15, 15, 16, 17]
-    # a patient who died on day 10 cannot resolve on day 15: swap such a patient with the day-1/5 slot
-    for day10 in table.index[table["death_day"].eq(10) & neuro_grade.gt(0)]:
-        slot = n_onset[chosen].eq(1).idxmax()
-        for col in (neuro_grade, n_onset, n_res):
-            col[day10], col[slot] = col[slot], col[day10]
-    table["neurotox_grade"] = neuro_grade
-    table["neurotox_onset_day"] = n_onset
-    table["neurotox_resolution_day"] = n_res
 
 
-def _kinetics(rng: np.random.Generator, table: pd.DataFrame) -> None:
-    """Peak CAR-T level, peak day and persistence (coarse; the P2 chapter refines these)."""
+def _kinetics(rng: np.random.Generator, table: pd.DataFrame, search: dict) -> None:
+    """Peak CAR-T level (tuned to the Fig 2b and 3b P values), fold expansion, peak day, persistence,
+    IL-2/TNF-alpha increase (tuned to the Spearman correlations)."""
     role = table["role"]
     nr = table.index[role == "nr"]
     no_expansion = rng.choice(nr, 3, replace=False)  # 3 of the 5 non-responders showed no expansion
-    peak = pd.Series(np.round(np.exp(rng.normal(np.log(15), 1.0, len(table))), 1), index=table.index).clip(1, 85)
+    peak = pd.Series(np.round(np.exp(rng.normal(np.log(12), 0.9, len(table))), 1), index=table.index).clip(1, 60)
     peak[no_expansion] = 0.0
-    peak[role == "death_dli_crs5"] = 0.5
+    dli = table.index[role == "death_dli_crs5"]
+    peak[dli] = 0.5
+    # Fig 2b: objective responders (CR + PR, 25) vs non-responders (5) among the 30 evaluated
+    responders = table.index[role.isin(["cr", "pr_emd"])]
+    shift = _shift_to_p(peak[nr].to_numpy(), peak[responders].to_numpy(), "0.048", -0.5, 40.0)
+    peak[responders] = np.round(peak[responders] + shift, 2)
+    # Fig 3b: the 4 fatal severe AEs vs the other 30 (the grade-5 patient's 0.5% stays as stated)
+    deaths = table.index[role.str.startswith("death")]
+    others = table.index.difference(deaths)
+    free = deaths.difference(dli)
+    base = peak[free].to_numpy()
+    shift = _shift_to_p(peak[others].to_numpy(), base, "0.361", -base.min() + 0.1, 60.0,
+                        fixed_b=peak[dli].to_numpy())
+    peak[free] = np.round(base + shift, 2)
+    for printed, group in (("0.048", responders), ("0.361", deaths)):
+        rest = nr if printed == "0.048" else others
+        if not _prints(student_t(peak[group], peak[rest]).p_value, printed):
+            raise ReconstructionError(f"peak levels rounded away from P = {printed}")
     table["peak_car_pct_cd3"] = peak
+
+    expanded = table.index.difference(no_expansion)
+    ranks = peak[expanded].rank(method="first")
+    log_fold = np.log(1.8) + (ranks - 1) / (len(expanded) - 1) * (np.log(2200) - np.log(1.8))
+    fold = pd.Series(np.nan, index=table.index)
+    fold[expanded] = np.round(np.exp(log_fold), 1)
+    table["peak_fold_expansion"] = fold
+
     peak_day = pd.Series(rng.integers(12, 16, len(table)), index=table.index).astype(float)
     early = table["death_day"].lt(16)
-    peak_day[early] = np.minimum(peak_day[early], table.loc[early, "death_day"] - 2)
+    peak_day[early] = table.loc[early, "death_day"] - 2
     peak_day[no_expansion] = np.nan
     table["peak_day"] = peak_day
     # persistence: median 28 (0-96); no-expansion patients 0, early deaths until death
     persistence = pd.Series(np.nan, index=table.index)
     persistence[no_expansion] = 0
-    deaths = table.index[table["death_day"].notna() & table["role"].str.startswith("death")]
     persistence[deaths] = table.loc[deaths, "death_day"]
     rest = persistence.index[persistence.isna()]
     n_below = 16 - int((persistence < 28).sum())
@@ -285,6 +366,68 @@ def _kinetics(rng: np.random.Generator, table: pd.DataFrame) -> None:
     values = np.concatenate([rng.integers(1, 28, n_below), [28, 28], rng.integers(29, 96, n_above - 1), [96]])
     persistence[rng.permutation(rest)] = values
     table["persistence_days"] = persistence
+
+    for column, printed, noise in (("il2_fold_increase", "0.59", 0.9), ("tnfa_fold_increase", "0.43", 1.3)):
+        log_peak = np.log1p(peak.to_numpy())
+
+        def attempt(noise=noise, printed=printed, log_peak=log_peak):
+            values = np.round(np.exp(0.6 * log_peak + rng.normal(0, noise, len(table))) + 1, 1)
+            return values if _prints(spearman(peak, values).statistic, printed) else None
+
+        values, search[f"{column}_draws"] = first_accepted(attempt, f"Spearman rho = {printed} for {column}",
+                                                           MAX_DRAWS)
+        table[column] = values
+
+
+def _neurotoxicity(rng: np.random.Generator, table: pd.DataFrame, search: dict) -> None:
+    """5 grade-1 + 1 grade-2 patients, chosen (seeded) until peak expansion vs neurotoxicity gives P = 0.518.
+
+    Onset median 8 (1-17), resolution median 15 (5-17); the grade-2 seizure began on day 7 and resolved on
+    day 10 after a week of treatment.
+    """
+    role = table["role"]
+    eligible = table.index[(role != "death_dli_crs5") & (role != "death_vod")]
+    def attempt():
+        chosen = rng.choice(eligible, 6, replace=False)
+        # a patient who died on day 10 cannot resolve on day 15: only the day-1/5 slot fits
+        if table.loc[chosen, "death_day"].eq(10).sum() > 1:
+            return None
+        mask = table.index.isin(chosen)
+        p = student_t(table.loc[mask, "peak_car_pct_cd3"], table.loc[~mask, "peak_car_pct_cd3"]).p_value
+        return chosen if _prints(p, "0.518") else None
+
+    chosen, search["neurotoxicity_draws"] = first_accepted(attempt, "the neurotoxicity P value 0.518", MAX_DRAWS)
+    slots = {"grade": [2, 1, 1, 1, 1, 1], "onset": [7, 1, 8, 8, 12, 17], "resolution": [10, 5, 15, 15, 16, 17]}
+    order = list(chosen)
+    day10 = [i for i in order if table.loc[i, "death_day"] == 10]
+    if day10:  # give the day-10 death the slot with onset 1, resolution 5
+        order.remove(day10[0])
+        order.insert(1, day10[0])
+    neuro_grade = pd.Series(0, index=table.index)
+    n_onset = pd.Series(np.nan, index=table.index)
+    n_res = pd.Series(np.nan, index=table.index)
+    neuro_grade[order] = slots["grade"]
+    n_onset[order] = slots["onset"]
+    n_res[order] = slots["resolution"]
+    table["neurotox_grade"] = neuro_grade
+    table["neurotox_onset_day"] = n_onset
+    table["neurotox_resolution_day"] = n_res
+    treatment = pd.Series(np.nan, index=table.index)
+    treatment[order[0]] = 7  # "The duration of treatment lasted for 1 week"
+    table["neurotox_treatment_days"] = treatment
+
+
+def _facts(table: pd.DataFrame) -> None:
+    """Columns that record individual facts of the text (CD22 sites, prior CD22 therapy, B cells)."""
+    emd_only = table.index[table["baseline_status"] == "exclusive_emd"]
+    site = pd.Series("bone_marrow", index=table.index, dtype=object)
+    site[emd_only[:2]] = "emd"
+    site[emd_only[2:]] = "not_reevaluated"
+    table["cd22_positive_site"] = site
+    table["prior_cd22_therapy"] = False
+    b_cells = pd.Series(np.nan, index=table.index, dtype=object)
+    b_cells[table["patient_id"].isin(list(NAMED_NFT_RELAPSES))] = True
+    table["normal_b_cells_at_relapse"] = b_cells
 
 
 def _draw_timelines(rng: np.random.Generator, table: pd.DataFrame) -> dict[str, pd.Series]:
@@ -469,7 +612,8 @@ def _finalise(table: pd.DataFrame) -> pd.DataFrame:
     for col in ["age_years", "crs_grade", "neurotox_grade"]:
         out[col] = out[col].astype(int)
     int_cols = ["peak_day", "persistence_days", "crs_onset_day", "crs_resolution_day", "neurotox_onset_day",
-                "neurotox_resolution_day", "hct_day", "relapse_day", "death_day", "last_followup_day"]
+                "neurotox_resolution_day", "hct_day", "relapse_day", "death_day", "last_followup_day",
+                "vod_onset_day", "dli_days_before_infusion", "neurotox_treatment_days"]
     for col in int_cols:
         out[col] = out[col].astype("Float64").round().astype("Int64")
     out["off_study"] = out["off_study"].replace("", pd.NA)
@@ -479,27 +623,30 @@ def _finalise(table: pd.DataFrame) -> pd.DataFrame:
 def generate(seed: int = SEED) -> tuple[pd.DataFrame, Report]:
     """Build the 34-patient table and its report; raises ReconstructionError if a constraint fails."""
     rng = np.random.default_rng(seed)
+    search: dict = {"seed": seed}
     table = _allocate(rng)
-    _descriptives(rng, table)
+    _descriptives(rng, table, search)
     _toxicity(rng, table)
-    _kinetics(rng, table)
+    _kinetics(rng, table, search)
+    _neurotoxicity(rng, table, search)
+    _facts(table)
     for col in ("relapse_day", "death_day"):
         table[col] = table[col].astype(float)
 
     search_rng = np.random.default_rng([seed, 4])  # the timeline search has a stream of its own
-    for draw in range(1, MAX_DRAWS + 1):  # noqa: B007 - `draw` is reported after the loop
+
+    def attempt():
         candidate = table.copy()
         for col, values in _draw_timelines(search_rng, table).items():
             candidate[col] = values
         candidate = _finalise(candidate)
-        if _figure4_ok(candidate):
-            break
-    else:
-        raise ReconstructionError(f"no timeline draw in {MAX_DRAWS} satisfied Figures 4a-c")
+        return candidate if _figure4_ok(candidate) else None
+
+    candidate, draw = first_accepted(attempt, "Figures 4a-c", MAX_DRAWS)
 
     report = Report(assumptions=list(ASSUMPTIONS))
     report.constraints = [c.evaluate(candidate) for c in CONSTRAINTS]
-    report.search = {"seed": seed, "draws_tried": draw, "accepted_draw": draw,
+    report.search = {**search, "draws_tried": draw, "accepted_draw": draw,
                      "acceptance": "Figures 4a, 4b and 4c at SPSS 3-decimal precision"}
     if report.failed:
         lines = "; ".join(f"{c.id}: target {c.target}, achieved {c.achieved}" for c in report.failed)
@@ -512,8 +659,9 @@ def to_csv_text(patients: pd.DataFrame) -> str:
     """The contract's CSV: booleans as true/false, missing as empty, integers without '.0'."""
     out = patients.copy()
     for col in out.columns:
-        if out[col].dtype == bool:
-            out[col] = out[col].map({True: "true", False: "false"})
+        if out[col].dtype == bool or out[col].dtype == object:
+            out[col] = out[col].map(lambda v: "true" if v is True or v is np.True_ else
+                                    "false" if v is False or v is np.False_ else v)
     return out.to_csv(index=False, lineterminator="\n", na_rep="")
 
 

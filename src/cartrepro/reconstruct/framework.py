@@ -60,6 +60,19 @@ class ReconstructionError(RuntimeError):
     """The generator could not satisfy its constraints (names the ones that failed)."""
 
 
+def first_accepted(attempt: Callable[[], object | None], what: str, max_draws: int) -> tuple[object, int]:
+    """Call ``attempt`` (one seeded draw; None when rejected) until it returns something.
+
+    Returns (the accepted result, how many draws it took) so the report can say so; raises
+    ReconstructionError naming ``what`` after ``max_draws`` rejections.
+    """
+    for draw in range(1, max_draws + 1):
+        result = attempt()
+        if result is not None:
+            return result, draw
+    raise ReconstructionError(f"no draw in {max_draws} satisfied {what}")
+
+
 def count_is(mask_fn: Callable[[pd.DataFrame], pd.Series], n: int) -> Callable[[pd.DataFrame], tuple[str, bool]]:
     def check(table: pd.DataFrame) -> tuple[str, bool]:
         k = int(mask_fn(table).sum())
