@@ -50,6 +50,7 @@ lint: $(STAMP)
 reference: $(STAMP)
 	$(BIN)/python tests/reference/make_cohorts.py
 	Rscript tests/reference/make_fixtures.R
+	Rscript tests/reference/make_groups_fixtures.R
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache
