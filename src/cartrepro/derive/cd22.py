@@ -98,3 +98,49 @@ def further_therapy(patients: pd.DataFrame) -> pd.Series:
          _mask(cr["off_study"] == "lost_to_follow_up")],
         ["hct", "withdrew", "lost"], default="none")
     return pd.Series(course, index=cr["patient_id"].to_numpy(), name="further_therapy")
+
+
+#: cut-points of the Fig 2c / 3c subgroups. The paper shows these subgroups only in the figures, without
+#: cut-points; these are the project's choices (stated on the pages): adult = 18 years or older,
+#: high marrow burden = 50% blasts or more.
+ADULT_AGE = 18
+HIGH_BURDEN_BLASTS = 50.0
+
+
+def subgroups(patients: pd.DataFrame) -> dict[str, pd.Series]:
+    """The baseline subgroups the text names for Fig 2c and 3c that this table can rebuild.
+
+    High-risk gene mutations and fusion genes (also in Fig 2c) are not in the data contract: not rebuilt.
+    """
+    age = patients["age_years"].astype(float)
+    blasts = patients["marrow_blasts_pct"].astype(float)
+    burden = np.where(blasts >= HIGH_BURDEN_BLASTS, f"blasts ≥ {HIGH_BURDEN_BLASTS:g}%",
+                      f"blasts < {HIGH_BURDEN_BLASTS:g}% or none")
+    return {
+        "Age": pd.Series(np.where(age >= ADULT_AGE, f"≥ {ADULT_AGE} years", f"< {ADULT_AGE} years"),
+                         index=patients.index),
+        "Previous allo-HCT": pd.Series(np.where(_mask(patients["prior_allo_hct"] == True), "yes", "no"),  # noqa: E712
+                                       index=patients.index),
+        "Marrow burden": pd.Series(burden, index=patients.index),
+        "Extramedullary disease": pd.Series(np.where(_mask(patients["emd"] == True), "yes", "no"),  # noqa: E712
+                                            index=patients.index),
+    }
+
+
+def subgroup_rates(outcome: pd.Series, groups: dict[str, pd.Series], *, conf_level: float = 0.95) -> pd.DataFrame:
+    """Rate of a boolean outcome in each subgroup with its exact (Clopper-Pearson) CI.
+
+    Returns one row per section and label: section, label, k, n, estimate, ci_low, ci_high (fractions).
+    """
+    from cartrepro.stats.proportions import proportion_ci
+
+    rows = []
+    hit = pd.Series(_mask(outcome), index=outcome.index)
+    for section, labels in groups.items():
+        for label in sorted(labels.unique()):
+            members = labels == label
+            k, n = int(hit[members].sum()), int(members.sum())
+            ci = proportion_ci(k, n, method="clopper-pearson", conf_level=conf_level)
+            rows.append({"section": section, "label": label, "k": k, "n": n, "estimate": ci.estimate,
+                         "ci_low": ci.ci_low, "ci_high": ci.ci_high})
+    return pd.DataFrame(rows)
