@@ -1,6 +1,7 @@
 """Analysis sets of Figure 4 on a hand-made table (times worked out by hand in the comments)."""
 
 import pandas as pd
+import pytest
 
 from cartrepro.derive import cd22 as derive
 
@@ -47,3 +48,23 @@ def test_lfs_of_cr_patients_from_infusion_follows_hct_patients_through_hct():
 def test_further_therapy():
     assert derive.further_therapy(_patients()).to_dict() == {"a": "hct", "b": "hct", "c": "hct", "d": "none",
                                                              "e": "lost"}
+
+
+def test_subgroup_rates_count_by_hand():
+    patients = pd.DataFrame({
+        "age_years": pd.array([5, 30, 40, 12], dtype="Int64"),
+        "prior_allo_hct": pd.array([True, False, False, True], dtype="boolean"),
+        "marrow_blasts_pct": [80.0, 10.0, float("nan"), 50.0],
+        "emd": pd.array([False, False, True, False], dtype="boolean"),
+    })
+    outcome = pd.Series(pd.array([True, False, pd.NA, True], dtype="boolean"))  # missing counts as no event
+    rates = derive.subgroup_rates(outcome, derive.subgroups(patients)).set_index(["section", "label"])
+    assert rates.loc[("Age", "< 18 years"), ["k", "n"]].tolist() == [2, 2]
+    assert rates.loc[("Age", "≥ 18 years"), ["k", "n"]].tolist() == [0, 2]
+    # 50% counts as high burden; a missing blast count (EMD only) is not high
+    assert rates.loc[("Marrow burden", "blasts ≥ 50%"), ["k", "n"]].tolist() == [2, 2]
+    assert rates.loc[("Marrow burden", "blasts < 50% or none"), ["k", "n"]].tolist() == [0, 2]
+    # exact CI of 0/2: upper bound 1 - 0.025**(1/2) = 0.8419
+    row = rates.loc[("Extramedullary disease", "yes")]
+    assert (row["k"], row["n"], row["ci_low"]) == (0, 1, 0.0)
+    assert rates.loc[("Age", "≥ 18 years"), "ci_high"] == pytest.approx(1 - 0.025 ** 0.5, abs=1e-12)
