@@ -129,7 +129,7 @@ def cohort(tmp_path: Path) -> Path:
 def test_registry_declares_papers_tables_and_required_tables():
     assert PAPERS == ("cd22", "car1922")
     assert set(TABLES) >= {("cd22", "patients"), ("car1922", "patients"), ("car1922", "cytokines")}
-    assert REQUIRED_TABLES == {"cd22": ("patients",), "car1922": ("patients", "cytokines")}
+    assert REQUIRED_TABLES == {"cd22": ("patients",), "car1922": ("patients",)}
 
 
 def test_columns_are_in_contract_order_with_descriptions():
@@ -207,13 +207,21 @@ def test_quoted_cells_crlf_and_trailing_blank_lines_are_fine(cohort: Path):
 
 
 def test_missing_required_file(cohort: Path):
-    (cohort / CYTO_FILE).unlink()
+    (cohort / CYTO_FILE).unlink()  # the cytokine table is optional: without it, the patient file is needed
+    (cohort / "car1922" / "patients.csv").unlink()
     p = only(validate(cohort))
-    assert_problem(p, CYTO_FILE, None, None, None)
+    assert_problem(p, "car1922/patients.csv", None, None, None)
     assert "missing" in p.issue
     with pytest.raises(ContractError) as exc:
         load_paper(cohort, "car1922")
-    assert "car1922/cytokines.csv" in str(exc.value)
+    assert "car1922/patients.csv" in str(exc.value)
+
+
+def test_a_p1_folder_without_cytokines_is_valid(cohort: Path):
+    (cohort / CYTO_FILE).unlink()
+    report = validate(cohort)
+    assert report.ok and not report.problems
+    assert set(load_paper(cohort, "car1922")) == {"patients"}
 
 
 def test_missing_file_suggests_a_similarly_named_file(cohort: Path):

@@ -38,9 +38,12 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "validate":
-        from cartrepro.contract import validate
+        from cartrepro.contract import ContractError, validate
 
-        report = validate(args.data)
+        try:
+            report = validate(args.data)
+        except ContractError as exc:  # the data path is not an existing folder
+            report = exc.report
         print(report.format())
         return 0 if report.ok else 2
 

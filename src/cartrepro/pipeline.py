@@ -192,7 +192,7 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
     ``notebooks_dir`` exists for tests (a deliberately failing notebook); the book's table of contents
     names the notebooks of ``notebooks/``.
     """
-    from cartrepro.contract import validate
+    from cartrepro.contract import ContractError, validate
 
     data_dir = Path(data_dir or SHIPPED_DATA_DIR).resolve()
     out_dir = Path(out_dir or REPO_ROOT / "_build").resolve()
@@ -200,7 +200,10 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
     result = BuildResult(out_dir=out_dir)
 
     _say(f"cartrepro build: data {data_dir}")
-    report = validate(data_dir)
+    try:
+        report = validate(data_dir)
+    except ContractError as exc:  # the data path is not an existing folder
+        report = exc.report
     if not report.ok:
         raise BuildError("the data does not meet the contract:\n" + report.format())
     if report.warnings:

@@ -359,7 +359,11 @@ def _check(data_dir: PathLike) -> tuple[ValidationReport, dict[str, dict[str, _T
         for p in data_dir.iterdir()
         if p.is_dir() and p.name not in PAPERS and not p.name.startswith(".")
     )
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem("error", p, None, None, None, None,
+                f"a folder {p}/ holding the paper's tables", f"{p} is a file, not a folder")
+        for p in PAPERS if (data_dir / p).is_file()
+    ]
     if not papers:
         hints = [f"'{d}/'" for d in subdirs if _suggest(d, list(PAPERS))]
         issue = "no paper folder: expected cd22/ and/or car1922/"

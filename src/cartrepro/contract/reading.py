@@ -73,6 +73,12 @@ def read_table(path: Path, file: str) -> tuple[RawTable | None, list[Problem]]:
     elif data.startswith(_UTF16_BOMS):
         report("the file is UTF-16 encoded", "UTF-8 text (re-save the file as 'CSV UTF-8')")
         return None, problems
+    elif b"\x00" in data[:4096]:
+        report(
+            "the file holds NUL bytes: it looks UTF-16 encoded (without a byte-order mark) or binary",
+            "UTF-8 text (re-save the file as 'CSV UTF-8')",
+        )
+        return None, problems
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
