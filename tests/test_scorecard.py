@@ -113,3 +113,15 @@ def test_project_ledger_holds_every_shared_entry_with_the_same_value(name):
         assert item["id"] in ours, item["id"]
         assert ours[item["id"]].value == item.get("value"), item["id"]
         assert ours[item["id"]].kind == item["kind"], item["id"]
+
+
+def test_ci_bounds_keep_the_printed_trailing_zeros():
+    from cartrepro.ledger import printed_literal
+
+    assert printed_literal("60.7", "78.86% (95% CI 60.70–89.32%)") == "60.70"
+    assert printed_literal("60.7", "60.75") == "60.7"  # another number: left alone
+    entry = next(e for e in load_ledger().values() if e.has_ci and "60.70" in e.printed)
+    assert entry.ci_literals()[0] == "60.70"
+    # at the printed 2 decimals, 60.694 is 60.69: it must not pass as the printed 60.70
+    assert verdict(entry, Reproduced(entry.value, 60.694, entry.ci_high))[0] == DIFFERS
+    assert verdict(entry, Reproduced(entry.value, 60.704, entry.ci_high))[0] == REPRODUCED

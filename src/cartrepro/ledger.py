@@ -28,7 +28,7 @@ from cartrepro.paths import PUBLISHED_DIR
 SCORED_KINDS = ("data", "construction")
 SHOWN_KINDS = ("data", "construction", "figure_only")
 
-_INCONSISTENCY_REF = re.compile(r"see inconsistenc(?:y|ies):?\s+([a-z0-9_]+)")
+_INCONSISTENCY_REF = re.compile(r"see inconsistenc(?:y|ies):?\s+([a-z0-9_]+)", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -76,8 +76,20 @@ class Entry:
 
         ``71.6`` -> ``["71.6"]``; ``"6, 6.6, 14"`` -> ``["6", "6.6", "14"]``; ``"4 of 7"`` -> ``["4", "7"]``.
         None when the value holds no number (a verbal statement such as "no significant differences").
+        A number stored as a YAML float loses trailing zeros (49.30 -> 49.3): the ``printed`` text restores
+        them (see :func:`printed_literal`).
         """
-        return published_numbers(self.value)
+        found = published_numbers(self.value)
+        if found and len(found) == 1 and isinstance(self.value, float):
+            return [printed_literal(found[0], self.printed)]
+        return found
+
+    def ci_literals(self) -> tuple[str, str] | None:
+        """The CI bounds as printed (``60.70``, not the YAML float's ``60.7``); None without a CI."""
+        if not self.has_ci:
+            return None
+        return (printed_literal(_literal(self.ci_low), self.printed),
+                printed_literal(_literal(self.ci_high), self.printed))
 
 
 def published_numbers(value: object) -> list[str] | None:
@@ -87,6 +99,19 @@ def published_numbers(value: object) -> list[str] | None:
         return [_literal(value)]
     found = _NUMBER.findall(str(value))
     return found or None
+
+
+def printed_literal(literal: str, printed: str) -> str:
+    """``literal`` with the precision it has in the ``printed`` text, where that shows it with more digits.
+
+    ``printed_literal("60.7", "78.86 (60.70-89.32)")`` -> ``"60.70"``. Only the same number with trailing
+    zeros counts; anything else leaves ``literal`` as it is.
+    """
+    best = literal
+    for candidate in _NUMBER.findall(printed or ""):
+        if Decimal(candidate) == Decimal(literal) and len(candidate) > len(best):
+            best = candidate
+    return best
 
 
 def _literal(x: int | float) -> str:

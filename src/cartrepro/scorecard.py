@@ -101,8 +101,7 @@ def format_reproduced(entry: Entry, rep: Reproduced) -> str:
     else:
         text = ", ".join(format_like(x, None) for x in numbers)
     if rep.ci_low is not None and rep.ci_high is not None:
-        low_lit = _literal_or_none(entry.ci_low)
-        high_lit = _literal_or_none(entry.ci_high)
+        low_lit, high_lit = entry.ci_literals() or (None, None)
         text += f" ({format_like(rep.ci_low, low_lit)}–{format_like(rep.ci_high, high_lit)})"
     return text
 
@@ -117,16 +116,9 @@ def format_for_prose(entry: Entry, rep: Reproduced) -> str:
     pct = "%" if entry.unit.strip() == "%" else ""
     if rep.ci_low is None or rep.ci_high is None:
         return value + pct
-    low = format_like(rep.ci_low, _literal_or_none(entry.ci_low))
-    high = format_like(rep.ci_high, _literal_or_none(entry.ci_high))
+    low_lit, high_lit = entry.ci_literals() or (None, None)
+    low, high = format_like(rep.ci_low, low_lit), format_like(rep.ci_high, high_lit)
     return f"{value}{pct} (95% CI {low}–{high})"
-
-
-def _literal_or_none(x: float | None) -> str | None:
-    from cartrepro.ledger import published_numbers
-
-    found = published_numbers(x) if x is not None else None
-    return found[0] if found else None
 
 
 def verdict(entry: Entry, rep: Reproduced | None, *, not_computable: str | None = None,
@@ -150,8 +142,7 @@ def verdict(entry: Entry, rep: Reproduced | None, *, not_computable: str | None 
         if rep.ci_low is None or rep.ci_high is None:
             ok = False
         else:
-            ok = _matches([_literal_or_none(entry.ci_low), _literal_or_none(entry.ci_high)],
-                          [rep.ci_low, rep.ci_high])
+            ok = _matches(list(entry.ci_literals()), [rep.ci_low, rep.ci_high])
     if ok:
         reason = assumption
         if entry.inconsistency is not None:

@@ -3,4 +3,4 @@
 ``python -m cartrepro.reconstruct [--out DIR]`` regenerates ``data/reconstructed/`` byte for byte.
 """
 
-GENERATORS = ("cd22",)
+GENERATORS = ("cd22", "car1922")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from cartrepro.paths import SHIPPED_DATA_DIR
-from cartrepro.reconstruct import cd22
+from cartrepro.reconstruct import car1922, cd22
 from cartrepro.reconstruct.framework import ReconstructionError
 
 
@@ -16,11 +16,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=SHIPPED_DATA_DIR, help="cohort folder (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
-        folder = cd22.write(args.out)
+        folders = [cd22.write(args.out), car1922.write(args.out)]
     except ReconstructionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {folder}/patients.csv and provenance.yaml")
+    for folder in folders:
+        print(f"wrote {folder}/patients.csv and provenance.yaml")
     return 0
 
 

@@ -1,0 +1,123 @@
+"""Analysis sets, labels and time-to-event tables derived from the P1 (CAR19/22) patient table.
+
+The data contract stores days since CAR-T infusion; everything here is derived, never stored. Months are
+days / 30.4375 (the ledger's convention), so "within 6 months" is day <= 182.625, i.e. day 182 or earlier.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DAYS_PER_MONTH = 30.4375
+SIX_MONTHS_DAYS = 6 * DAYS_PER_MONTH
+DISEASE_LABELS = {"b_all": "B-ALL", "b_nhl": "B-NHL"}
+#: relapse windows of Fig 1b (months after infusion): (0,6], (6,12], (12,18], (18,24], >24
+WINDOW_LABELS = ("0-6", "6-12", "12-18", "18-24", ">24")
+
+
+def months(days) -> np.ndarray | float:
+    """Days to months (days / 30.4375)."""
+    return np.asarray(days, dtype=float) / DAYS_PER_MONTH if not np.isscalar(days) else days / DAYS_PER_MONTH
+
+
+def _flag(series: pd.Series) -> np.ndarray:
+    """A plain boolean array from a (nullable) boolean column; missing counts as False."""
+    return series.astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def evaluable(patients: pd.DataFrame) -> pd.Series:
+    """Patients evaluated for response: everyone but the excluded (HSCT, lost, non-recurrent death)."""
+    return patients["outcome"] != "excluded"
+
+
+def response_group(patients: pd.DataFrame, window_months: float = 6.0) -> pd.Series:
+    """The paper's two prognostic groups, as a string Series aligned with ``patients``.
+
+    ``"nr_er"``: no response, or relapse within ``window_months`` of infusion (NR/ER);
+    ``"remission"``: remission lasting longer than the window (continuous remission or a later relapse);
+    missing (``<NA>``) for patients excluded from response evaluation.
+    """
+    window_days = window_months * DAYS_PER_MONTH
+    outcome = patients["outcome"].astype("string")
+    relapse_day = patients["relapse_day"].astype("Float64")
+    early = (outcome == "relapse") & (relapse_day <= window_days).fillna(False)
+    group = pd.Series(pd.NA, index=patients.index, dtype="string")
+    group[(outcome == "no_response") | early] = "nr_er"
+    group[(outcome == "remission") | ((outcome == "relapse") & ~early)] = "remission"
+    return group
+
+
+def relapse_window(patients: pd.DataFrame, width_months: float = 6.0, n_closed: int = 4) -> pd.Series:
+    """For each relapsed patient, the window of its relapse: (0,w], (w,2w], ..., and > n_closed * w months.
+
+    Returns an ordered categorical indexed like the relapsed rows of ``patients``; with the defaults the
+    labels are :data:`WINDOW_LABELS`.
+    """
+    relapsed = patients[patients["outcome"] == "relapse"]
+    m = months(relapsed["relapse_day"].astype(float).to_numpy())
+    k = np.minimum(np.ceil(m / width_months).astype(int), n_closed + 1)
+    k = np.maximum(k, 1)
+    labels = [f"{i * width_months:g}-{(i + 1) * width_months:g}" for i in range(n_closed)]
+    labels.append(f">{n_closed * width_months:g}")
+    return pd.Series(pd.Categorical.from_codes(k - 1, categories=labels, ordered=True), index=relapsed.index)
+
+
+def relapse_window_counts(patients: pd.DataFrame, width_months: float = 6.0, n_closed: int = 4) -> pd.Series:
+    """Number of relapses per window (every window listed, empty ones as 0)."""
+    return relapse_window(patients, width_months, n_closed).value_counts(sort=False)
+
+
+def survival(patients: pd.DataFrame, endpoint: str) -> pd.DataFrame:
+    """OS or PFS from infusion: ``patient_id, disease, time_days, event`` (event = death / progression or death)."""
+    if endpoint not in ("os", "pfs"):
+        raise ValueError(f"endpoint must be 'os' or 'pfs', got {endpoint!r}")
+    return pd.DataFrame({
+        "patient_id": patients["patient_id"].to_numpy(),
+        "disease": patients["disease"].to_numpy(),
+        "time_days": patients[f"{endpoint}_day"].astype(float).to_numpy(),
+        "event": _flag(patients[f"{endpoint}_event"]),
+    })
+
+
+def crs_group(patients: pd.DataFrame) -> np.ndarray:
+    """Table 1's CRS rows: ``"0-2"`` (including no CRS) or ``"3-5"``."""
+    return np.where(patients["crs_grade"].astype(int).to_numpy() >= 3, "3-5", "0-2")
+
+
+def failure_events(patients: pd.DataFrame) -> pd.DataFrame:
+    """Competing-risks data of Fig 1a: ``patient_id, disease, time_days, cause``.
+
+    cause 1 = treatment failure (no response at its progression day, or relapse at the relapse day);
+    cause 2 = a competing event without failure (a death or a PFS event of a patient excluded from response
+    evaluation, e.g. after bridging to HSCT); 0 = censored at the last follow-up.
+    """
+    outcome = patients["outcome"].astype("string").to_numpy()
+    pfs_day = patients["pfs_day"].astype(float).to_numpy()
+    relapse_day = patients["relapse_day"].astype("Float64").astype(float).to_numpy()
+    failed = outcome == "no_response"
+    relapsed = outcome == "relapse"
+    other = ~failed & ~relapsed & _flag(patients["pfs_event"])
+    time = np.where(relapsed, relapse_day, np.where(failed | other, pfs_day,
+                                                    patients["followup_day"].astype(float).to_numpy()))
+    cause = np.select([failed | relapsed, other], [1, 2], default=0)
+    return pd.DataFrame({"patient_id": patients["patient_id"].to_numpy(), "disease": patients["disease"].to_numpy(),
+                         "time_days": time, "cause": cause})
+
+
+def percent(k: int, n: int) -> float:
+    """k of n in percent (unrounded)."""
+    return 100.0 * k / n
+
+
+def load_patients(data_dir) -> pd.DataFrame | None:
+    """The typed ``car1922/patients.csv`` through the data contract (None when ``car1922/`` is absent).
+
+    Any contract problem raises :class:`~cartrepro.contract.ContractError`. The cytokine table is optional
+    in the contract: the clinical chapters do not read it.
+    """
+    from cartrepro.contract import load_paper
+    from cartrepro.paths import resolve_data_dir
+
+    tables = load_paper(resolve_data_dir(data_dir), "car1922")
+    return None if tables is None else tables["patients"]
