@@ -43,8 +43,9 @@ from cartrepro import record
 from cartrepro.contract import load_paper
 from cartrepro.derive import cd22 as derive
 from cartrepro.figures import Curve, km_figure
+from cartrepro.ledger import entries_with_prefix
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison
+from cartrepro.record import comparison, skip
 from cartrepro.stats.survival import km_at
 
 patients = load_paper(data_dir, "cd22")["patients"]
@@ -72,9 +73,12 @@ record("p2_ltf_cr_withdrew", int((course == "withdrew").sum()))
 record("p2_ltf_cr_lost", int((course == "lost").sum()))
 
 hct_days = patients["hct_day"].dropna().astype(float)
-record("p2_ltf_hct_day_median", hct_days.median())
-record("p2_ltf_hct_day_min", hct_days.min())
-record("p2_ltf_hct_day_max", hct_days.max())
+if len(hct_days):
+    record("p2_ltf_hct_day_median", hct_days.median())
+    record("p2_ltf_hct_day_min", hct_days.min())
+    record("p2_ltf_hct_day_max", hct_days.max())
+else:
+    skip(["p2_ltf_hct_day_median", "p2_ltf_hct_day_min", "p2_ltf_hct_day_max"], "no patient had an HCT")
 
 cr = patients[derive.complete_remission(patients)]
 nft = cr[cr["patient_id"].isin(course.index[course == "none"])]
@@ -87,7 +91,10 @@ if len(nft_relapse_months):  # SPSS median: the mean of the two middle values fo
     record("p2_ltf_nft_relapse_median", float(np.median(nft_relapse_months)))
     record("p2_ltf_nft_relapse_min", float(nft_relapse_months.min()))
     record("p2_ltf_nft_relapse_max", float(nft_relapse_months.max()))
-record("p2_ltf_nft_remission_times", sorted(nft_remission_months))
+if len(nft_remission_months):
+    record("p2_ltf_nft_remission_times", sorted(nft_remission_months))
+else:
+    skip(["p2_ltf_nft_remission_times"], "no patient without further therapy stayed in remission")
 display(course.value_counts().rename_axis("after CR").rename("patients").to_frame())
 
 # %% tags=["hide-input"]
@@ -101,24 +108,33 @@ comparison("p2_ltf", reference_data=reference)
 
 # %% tags=["hide-input"]
 lfs_hct = derive.lfs_after_hct(patients)
-estimate, ci = one_year(lfs_hct)
-record("p2_fig4a_lfs_1y", estimate, ci=ci)
 post_hct_months = derive.months(lfs_hct["time_days"])
-trm = lfs_hct["event_type"] == "trm"
-relapsed = lfs_hct["event_type"] == "relapse"
-in_remission = lfs_hct["event_type"] == "censored"
-record("p2_fig4a_trm_n", int(trm.sum()))
-record("p2_fig4a_trm_times", sorted(post_hct_months[trm]))
-record("p2_fig4a_relapse_n", int(relapsed.sum()))
-record("p2_disc_hct_relapse", [int(relapsed.sum()), len(lfs_hct)])
-if relapsed.sum() == 1:
-    record("p2_fig4a_relapse_time", float(post_hct_months[relapsed][0]))
-record("p2_fig4a_remission_n", int(in_remission.sum()))
-record("p2_fig4a_remission_min", float(post_hct_months[in_remission].min()))
-record("p2_fig4a_remission_max", float(post_hct_months[in_remission].max()))
-fig = km_figure([Curve(f"HCT patients (n={len(lfs_hct)})", lfs_hct["time_days"], lfs_hct["event"],
-                 conf_type=conf_type)],
-          title="Figure 4a  LFS after allo-HCT", ylabel="Leukemia-free survival")
+trm = (lfs_hct["event_type"] == "trm").to_numpy()
+relapsed = (lfs_hct["event_type"] == "relapse").to_numpy()
+in_remission = (lfs_hct["event_type"] == "censored").to_numpy()
+if lfs_hct.empty:
+    skip([e.id for e in entries_with_prefix("p2_fig4a") if e.kind == "data"] + ["p2_disc_hct_relapse"],
+         "no patient had an HCT after CAR-T")
+else:
+    estimate, ci = one_year(lfs_hct)
+    record("p2_fig4a_lfs_1y", estimate, ci=ci)
+    record("p2_fig4a_trm_n", int(trm.sum()))
+    record("p2_fig4a_trm_times", sorted(post_hct_months[trm]))
+    record("p2_fig4a_relapse_n", int(relapsed.sum()))
+    record("p2_disc_hct_relapse", [int(relapsed.sum()), len(lfs_hct)])
+    if relapsed.sum() == 1:
+        record("p2_fig4a_relapse_time", float(post_hct_months[relapsed][0]))
+    else:
+        skip(["p2_fig4a_relapse_time"], f"{int(relapsed.sum())} relapses after HCT; the paper describes one")
+    record("p2_fig4a_remission_n", int(in_remission.sum()))
+    if in_remission.any():
+        record("p2_fig4a_remission_min", float(post_hct_months[in_remission].min()))
+        record("p2_fig4a_remission_max", float(post_hct_months[in_remission].max()))
+    else:
+        skip(["p2_fig4a_remission_min", "p2_fig4a_remission_max"], "no HCT patient stayed in remission")
+    fig = km_figure([Curve(f"HCT patients (n={len(lfs_hct)})", lfs_hct["time_days"], lfs_hct["event"],
+                     conf_type=conf_type)],
+                    title="Figure 4a  LFS after allo-HCT", ylabel="Leukemia-free survival")
 
 # %% tags=["hide-input"]
 comparison("p2_fig4a", reference_data=reference)
@@ -134,13 +150,16 @@ comparison("p2_fig4a", reference_data=reference)
 
 # %% tags=["hide-input"]
 relapse_hct = derive.relapse_after_hct(patients)
-estimate, ci = one_year(relapse_hct, failure=True)
-record("p2_fig4b_relapse_1y", estimate, ci=ci)
-trm_hct = derive.trm_after_hct(patients)
-fig = km_figure([Curve("Relapse", relapse_hct["time_days"], relapse_hct["event"], failure=True),
-           Curve("TRM", trm_hct["time_days"], trm_hct["event"], failure=True)],
-          title="Figure 4b  Relapse and TRM after allo-HCT", ylabel="Cumulative incidence (1 − KM)",
-          show_ci=False)
+if relapse_hct.empty:
+    skip(["p2_fig4b_relapse_1y"], "no patient had an HCT after CAR-T")
+else:
+    estimate, ci = one_year(relapse_hct, failure=True)
+    record("p2_fig4b_relapse_1y", estimate, ci=ci)
+    trm_hct = derive.trm_after_hct(patients)
+    fig = km_figure([Curve("Relapse", relapse_hct["time_days"], relapse_hct["event"], failure=True),
+                     Curve("TRM", trm_hct["time_days"], trm_hct["event"], failure=True)],
+                    title="Figure 4b  Relapse and TRM after allo-HCT", ylabel="Cumulative incidence (1 − KM)",
+                    show_ci=False)
 
 # %% tags=["hide-input"]
 comparison(["p2_fig4b_relapse_1y"], reference_data=reference)
@@ -160,10 +179,14 @@ comparison(["p2_fig4b_relapse_1y"], reference_data=reference)
 
 # %% tags=["hide-input"]
 lfs_cr = derive.lfs_of_cr_patients(patients)
-estimate, ci = one_year(lfs_cr)
-record("p2_fig4c_lfs_1y", estimate, ci=ci)
-fig = km_figure([Curve(f"CR patients (n={len(lfs_cr)})", lfs_cr["time_days"], lfs_cr["event"], conf_type=conf_type)],
-          title="Figure 4c  LFS of all CR patients", ylabel="Leukemia-free survival")
+if lfs_cr.empty:
+    skip(["p2_fig4c_lfs_1y"], "no patient was in complete remission on day 30")
+else:
+    estimate, ci = one_year(lfs_cr)
+    record("p2_fig4c_lfs_1y", estimate, ci=ci)
+    fig = km_figure([Curve(f"CR patients (n={len(lfs_cr)})", lfs_cr["time_days"], lfs_cr["event"],
+                           conf_type=conf_type)],
+                    title="Figure 4c  LFS of all CR patients", ylabel="Leukemia-free survival")
 
 # %% tags=["hide-input"]
 comparison(["p2_fig4c_lfs_1y"], reference_data=reference)

@@ -113,6 +113,19 @@ class ComparisonTable:
         return self.frame.to_string(index=False)
 
 
+def skip(ids: Iterable[str], reason: str) -> None:
+    """An analysis this data cannot support: declare its ids not computable and say why on the page.
+
+    For degenerate but valid cohorts (nobody transplanted, an empty comparison group, ...): the page shows
+    the reason, the scorecard carries it, and nothing is recorded for these ids.
+    """
+    from IPython.display import Markdown, display
+
+    for ledger_id in ids:
+        not_computable(ledger_id, reason)
+    display(Markdown(f"**Not computable on this data:** {reason}."))
+
+
 def comparison(ids: Iterable[str] | str, *, reference_data: bool) -> ComparisonTable:
     """Published-vs-reproduced lines for some ledger ids (or every id with a prefix) of this kernel.
 
