@@ -53,3 +53,12 @@ def test_the_comparison_table_stands_next_to_the_figure(page):
     row = section.locator("table.cartrepro-compare tr", has_text="p2_fig4a_lfs_1y")
     assert row.count() == 1
     assert "reproduced" in row.inner_text() and "71.6 (44.2–99.0)" in row.inner_text()
+
+
+def test_a_number_links_to_its_method_card_in_one_click(page):
+    row = page.locator("table.cartrepro-compare tr", has_text="p2_fig4a_lfs_1y")
+    row.locator("a.cr-method").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("methods_survival.html#card-1-kaplan-meier-estimator-with-greenwood-variance")
+    assert page.locator("section#card-1-kaplan-meier-estimator-with-greenwood-variance h2").is_visible()
+    page.go_back()

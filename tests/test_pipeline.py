@@ -139,3 +139,21 @@ def test_cache_keys_follow_the_data_each_notebook_reads(tmp_path):
     after = data_digest(methods, data), data_digest(p1, data)
     assert after[0] != before[0]  # the methods page reads cd22/: it must run again
     assert after[1] == before[1]  # a P1 notebook does not read cd22/: its cache stays valid
+
+
+def test_every_method_link_in_the_site_lands_on_a_card(built_book):
+    """One click from a number to its method card: every link resolves to an existing section id."""
+    import re
+    from urllib.parse import urldefrag
+
+    html = built_book[0] / "html"
+    links = 0
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for href in re.findall(r'class="cr-method" href="([^"]+)"', text):
+            target, anchor = urldefrag(href)
+            landing = (page.parent / target).resolve()
+            assert landing.is_file(), f"{page.name}: {href}"
+            assert f'id="{anchor}"' in landing.read_text(encoding="utf-8"), f"{page.name}: {href}"
+            links += 1
+    assert links > 100  # the scorecard alone links most ledger entries

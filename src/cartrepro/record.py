@@ -95,15 +95,25 @@ class ComparisonTable:
     def __init__(self, frame):
         self.frame = frame
 
+    #: folder of the page this table is shown on, relative to the site root (for the methods-card links)
+    link_from = "notebooks"
+
     def _repr_html_(self) -> str:
         from html import escape
+
+        from cartrepro.method_cards import card_href
 
         rows = []
         for r in self.frame.itertuples(index=False):
             css = "verdict-" + r.verdict.replace(" ", "-")
             reason = f'<div class="cr-reason">{escape(r.reason)}</div>' if r.reason else ""
+            quantity = escape(r.quantity)
+            href = card_href(ledger_entry(r.id), from_dir=self.link_from)
+            if href:
+                quantity = (f'<a class="cr-method" href="{escape(href, quote=True)}" '
+                            f'title="How this number is computed (methods chapter)">{quantity}</a>')
             rows.append(
-                f'<tr><td>{escape(r.quantity)}<div class="cr-id"><code>{escape(r.id)}</code></div></td>'
+                f'<tr><td>{quantity}<div class="cr-id"><code>{escape(r.id)}</code></div></td>'
                 f"<td>{escape(r.published)}</td><td>{escape(r.reproduced)}</td>"
                 f'<td><span class="cr-verdict {css}">{escape(r.verdict)}</span>{reason}</td></tr>')
         head = "<tr><th>published number</th><th>paper</th><th>reproduced</th><th>verdict</th></tr>"

@@ -14,6 +14,18 @@ VERDICT_ORDER = ["reproduced", "differs", "inconsistent in the paper", "not comp
                  "not recorded", "no verdict"]
 
 
+def _linked(ledger_id: str, quantity: str) -> str:
+    """The quantity as a link to the methods card that explains how it is computed (one click)."""
+    from html import escape
+
+    from cartrepro.ledger import entry
+    from cartrepro.method_cards import card_href
+
+    href = card_href(entry(ledger_id), from_dir="book")
+    # raw HTML, not a Markdown link: MyST would resolve a Markdown link to an .html page as a cross-reference
+    return f'<a class="cr-method" href="{escape(href, quote=True)}">{escape(quantity)}</a>' if href else quantity
+
+
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -45,6 +57,7 @@ def scorecard_markdown(card: pd.DataFrame, reference_papers: set[str]) -> str:
         parts.append(_table(counts) + "\n")
         ordered = rows.assign(order=rows["kind"].map({"data": 0, "construction": 1, "figure_only": 2}))
         ordered = ordered.sort_values(["order", "id"], kind="stable")
-        shown = ordered[["id", "quantity", "published", "reproduced", "verdict", "reason"]]
+        shown = ordered[["id", "quantity", "published", "reproduced", "verdict", "reason"]].copy()
+        shown["quantity"] = [_linked(i, q) for i, q in zip(shown["id"], shown["quantity"], strict=True)]
         parts.append(_table(shown) + "\n")
     return "\n".join(parts)
