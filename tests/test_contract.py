@@ -35,7 +35,7 @@ CD22_COLUMNS = (
 CD22_OPTIONAL = (
     "peak_fold_expansion il2_fold_increase tnfa_fold_increase cd22_positive_site prior_cd22_therapy "
     "day15_response infection vod_onset_day dli_days_before_infusion neurotox_treatment_days "
-    "normal_b_cells_at_relapse"
+    "normal_b_cells_at_relapse emd_size_before_cm emd_size_day30_cm"
 ).split()
 CAR1922_COLUMNS = (
     "patient_id disease age_years sex prior_hsct prior_lines disease_status cns_involvement tp53_mutation "
@@ -664,3 +664,20 @@ def test_misnamed_second_paper_folder_is_a_warning(cohort: Path):
     assert report.ok and report.papers == ("cd22",)
     w = only(report, "warning")
     assert w.file == "CAR1922/" and "did you mean car1922/?" in w.issue
+
+
+def test_emd_size_must_be_three_dimensions(tmp_path: Path):
+    import shutil
+
+    import pandas as pd
+
+    from cartrepro.paths import SHIPPED_DATA_DIR
+
+    shutil.copytree(SHIPPED_DATA_DIR / "cd22", tmp_path / "cd22")
+    csv = tmp_path / "cd22" / "patients.csv"
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    row = frame.index[frame["emd_size_before_cm"] != ""][0]
+    frame.loc[row, "emd_size_before_cm"] = "10 by 5"
+    frame.to_csv(csv, index=False)
+    p = only(validate(tmp_path))
+    assert (p.file, p.line, p.column, p.value) == ("cd22/patients.csv", row + 2, "emd_size_before_cm", "10 by 5")

@@ -25,8 +25,8 @@ def _id(name: str, description: str) -> ColumnSpec:
     return ColumnSpec(name, "str", unique=True, description=description)
 
 
-def _text(name: str, description: str) -> ColumnSpec:
-    return ColumnSpec(name, "str", description=description)
+def _text(name: str, description: str, nullable: bool = False) -> ColumnSpec:
+    return ColumnSpec(name, "str", description=description, nullable=nullable)
 
 
 def _cat(name: str, allowed: str, description: str, nullable: bool = False) -> ColumnSpec:
@@ -151,6 +151,21 @@ def _graded_event(prefix: str, label: str) -> tuple[Rule, ...]:
     )
 
 
+_SIZE = r"^\d+(\.\d+)?x\d+(\.\d+)?x\d+(\.\d+)?$"
+
+
+def _size_format(column: str) -> Rule:
+    """A mass size written as three dimensions in cm, LxWxH."""
+    return Rule(
+        description=f"{column} is written as LxWxH in cm (e.g. 10.0x5.3x5.9)",
+        column=column,
+        uses=(column,),
+        fails=lambda d: d[column].notna() & ~d[column].astype("string").str.fullmatch(_SIZE).fillna(False),
+        issue="not three dimensions LxWxH",
+        expected="three numbers in cm separated by x, e.g. 10.0x5.3x5.9",
+    )
+
+
 def _followup_warning(column: str) -> Rule:
     return Rule(
         description=f"{column} over 20 years ({FOLLOWUP_WARNING_DAYS} days) is flagged (warning)",
@@ -266,6 +281,9 @@ CD22_PATIENTS = TableSpec(
         _optional(_day("neurotox_treatment_days", "Days of treatment for neurotoxicity (grade >= 2)")),
         _optional(ColumnSpec("normal_b_cells_at_relapse", "bool", nullable=True,
                              description="Normal B cells detectable at relapse; empty when not assessed")),
+        _optional(_text("emd_size_before_cm", "Largest extramedullary mass before infusion, cm, as "
+                        "LxWxH (e.g. 10.0x5.3x5.9)")),
+        _optional(_text("emd_size_day30_cm", "The same mass at the day-30 assessment, cm, as LxWxH")),
     ),
     rules=(
         *_graded_event("crs", "CRS"),
@@ -286,6 +304,7 @@ CD22_PATIENTS = TableSpec(
             issue="death_day is empty",
             expected="an empty cell when death_day is empty (or fill in death_day)",
         ),
+        *(_size_format(c) for c in ("emd_size_before_cm", "emd_size_day30_cm")),
         _not_after("death_day", "last_followup_day", "a day of death"),
         _not_after("relapse_day", "last_followup_day", "a relapse day"),
         _not_after("hct_day", "last_followup_day", "an HCT day"),

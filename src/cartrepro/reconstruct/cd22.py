@@ -44,7 +44,7 @@ from cartrepro.scorecard import round_half_up
 from cartrepro.stats.groups import mann_whitney, spearman, student_t
 from cartrepro.stats.survival import km_at
 
-GENERATOR_VERSION = "1.1"
+GENERATOR_VERSION = "1.2"
 SEED = 20190488  # the paper's DOI suffix (s41375-019-0488-7)
 MAX_DRAWS = 20_000
 
@@ -61,7 +61,7 @@ COLUMNS = [
     # optional columns (added for the P2 chapter; absent from a user's export is fine)
     "peak_fold_expansion", "il2_fold_increase", "tnfa_fold_increase", "cd22_positive_site", "prior_cd22_therapy",
     "day15_response", "infection", "vod_onset_day", "dli_days_before_infusion", "neurotox_treatment_days",
-    "normal_b_cells_at_relapse",
+    "normal_b_cells_at_relapse", "emd_size_before_cm", "emd_size_day30_cm",
 ]
 
 # named relapses (Results, Fig 5): patient id -> relapse day. 1.7 and 4.2 months (not the rounded 2 and 4
@@ -155,7 +155,7 @@ def _profiles() -> list[dict]:
     add(2, role="nr", baseline_status="fcm_mrd_positive", day30_response="no_response")
     add(1, role="nr", baseline_status="exclusive_emd", day30_response="no_response")
     add(1, role="pr_emd", baseline_status="exclusive_emd", day30_response="partial_response", sex="male",
-        relapse_day=90)
+        relapse_day=90, emd_size_before_cm="10.0x5.3x5.9", emd_size_day30_cm="6.2x2.3x3.1")
     add(1, role="cr", baseline_status="hematological_relapse", day30_response="cr_mrd_positive")
     add(18, role="cr", baseline_status="hematological_relapse", day30_response="cr_mrd_negative")
     add(3, role="cr", baseline_status="fcm_mrd_positive", day30_response="cr_mrd_negative")
