@@ -51,6 +51,7 @@ reference: $(STAMP)
 	$(BIN)/python tests/reference/make_cohorts.py
 	Rscript tests/reference/make_fixtures.R
 	Rscript tests/reference/make_groups_fixtures.R
+	Rscript tests/reference/make_proportion_fixtures.R
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -114,6 +114,24 @@ def job_key(job: NotebookJob, data_digest: str, code_digest: str) -> str:
     return digest.hexdigest()
 
 
+def _ipc_kernel_manager():
+    """A kernel manager on unix-domain sockets instead of TCP ports.
+
+    With TCP, jupyter_client picks a free port in one process and the kernel binds it in another; kernels
+    started at the same moment (parallel notebooks, or another build on the machine) can pick the same
+    port and die with "Address already in use". IPC sockets have unique paths, so they cannot collide.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+    return IPCKernelManager
+
+
 def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, str]:
     """Convert a text notebook to .ipynb (in the build folder, never in place) and run it with papermill.
 
@@ -139,7 +157,8 @@ def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, 
             os.dup2(sink.fileno(), 2)
             papermill.execute_notebook(
                 str(converted), str(out), parameters=parameters, kernel_name="python3", cwd=str(REPO_ROOT),
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                kernel_manager_class=_ipc_kernel_manager())
     except PapermillExecutionError as exc:
         return False, _describe_failure(out, exc)
     except Exception as exc:  # kernel died, invalid notebook, ...
