@@ -97,7 +97,7 @@ def test_bad_data_fails_before_running_anything_and_keeps_the_site(built_book, t
 
 def test_other_data_is_shown_without_verdicts(tmp_path):
     other = tmp_path / "other"
-    shutil.copytree(SHIPPED_DATA_DIR, other)
+    shutil.copytree(SHIPPED_DATA_DIR / "cd22", other / "cd22")  # P2 only: every paper of this build is "other"
     csv = other / "cd22" / "patients.csv"
     frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
     frame.loc[0, "age_years"] = "12"  # any change makes it "not the shipped cohort"
