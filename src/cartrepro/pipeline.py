@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -114,12 +115,15 @@ def job_key(job: NotebookJob, data_digest: str, code_digest: str) -> str:
     return digest.hexdigest()
 
 
-def _ipc_kernel_manager():
-    """A kernel manager on unix-domain sockets instead of TCP ports.
+def _ipc_kernel_manager(socket_dir: str):
+    """A kernel manager on unix-domain sockets in a directory of this kernel's own.
 
-    With TCP, jupyter_client picks a free port in one process and the kernel binds it in another; kernels
-    started at the same moment (parallel notebooks, or another build on the machine) can pick the same
-    port and die with "Address already in use". IPC sockets have unique paths, so they cannot collide.
+    With TCP, jupyter_client picks a free port in one process and the kernel binds it in another: kernels
+    started at the same moment (parallel notebooks, another build on the machine) can pick the same port
+    and die ("Address already in use"). IPC sockets are named ``<ip>-<n>``, with ``ip`` defaulting to
+    ``kernel-ipc`` in the working directory, so parallel kernels started from one folder would share
+    socket names too; a private, short directory per kernel (unix socket paths are limited to ~108
+    characters) makes every name unique.
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
@@ -128,6 +132,10 @@ def _ipc_kernel_manager():
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            return os.path.join(socket_dir, "kernel")
 
     return IPCKernelManager
 
@@ -151,6 +159,7 @@ def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, 
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, str(converted))
     log = out.with_suffix(".log")
+    socket_dir = tempfile.mkdtemp(prefix="crk-")
     saved = os.dup(2)
     try:
         with open(log, "w") as sink:
@@ -158,7 +167,7 @@ def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, 
             papermill.execute_notebook(
                 str(converted), str(out), parameters=parameters, kernel_name="python3", cwd=str(REPO_ROOT),
                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                kernel_manager_class=_ipc_kernel_manager())
+                kernel_manager_class=_ipc_kernel_manager(socket_dir))
     except PapermillExecutionError as exc:
         return False, _describe_failure(out, exc)
     except Exception as exc:  # kernel died, invalid notebook, ...
@@ -168,6 +177,7 @@ def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, 
         os.dup2(saved, 2)
         os.close(saved)
         converted.unlink(missing_ok=True)
+        shutil.rmtree(socket_dir, ignore_errors=True)
     return True, ""
 
 
