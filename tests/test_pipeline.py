@@ -157,3 +157,18 @@ def test_every_method_link_in_the_site_lands_on_a_card(built_book):
             assert f'id="{anchor}"' in landing.read_text(encoding="utf-8"), f"{page.name}: {href}"
             links += 1
     assert links > 100  # the scorecard alone links most ledger entries
+
+
+def test_kernels_started_together_do_not_collide(tmp_path):
+    """Four kernels at once from the same folder (TCP ports and shared IPC socket names both collided)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from cartrepro.pipeline import execute_notebook
+
+    source = str(NOTEBOOKS_DIR / "p2_fig5_relapse.py")
+    with ProcessPoolExecutor(4, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(execute_notebook, source, str(tmp_path / f"run{i}.ipynb"),
+                               {"data_dir": "data/reconstructed"}) for i in range(4)]
+        results = [f.result() for f in futures]
+    assert results == [(True, "")] * 4
