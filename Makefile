@@ -52,6 +52,7 @@ reference: $(STAMP)
 	Rscript tests/reference/make_fixtures.R
 	Rscript tests/reference/make_groups_fixtures.R
 	Rscript tests/reference/make_proportion_fixtures.R
+	Rscript tests/reference/make_ranks_diagnostics_fixtures.R
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@ Each case edits the shipped cd22 cohort into a degenerate but contract-valid one
 affects exactly as the pipeline does, and checks that they succeed and declare the impossible ids.
 """
 
+import re
 import shutil
 
 import pandas as pd
@@ -40,6 +41,21 @@ def _no_events(d: pd.DataFrame) -> None:
     d["last_followup_day"] = "300"
 
 
+def _glued_in_prose(stem: str) -> set[str]:
+    """The glue keys the notebook's markdown refers to ({glue:text}`key` ...)."""
+    text = (NOTEBOOKS_DIR / f"{stem}.py").read_text(encoding="utf-8")
+    return {key.split(":")[0] for key in re.findall(r"\{glue:text\}`([^`]+)`", text)}
+
+
+def _glued(ipynb) -> set[str]:
+    """The glue keys an executed notebook holds (a missing one fails the strict book render)."""
+    import nbformat
+
+    nb = nbformat.read(str(ipynb), as_version=4)
+    return {o["metadata"]["scrapbook"]["name"] for c in nb.cells for o in c.get("outputs", [])
+            if "scrapbook" in o.get("metadata", {})}
+
+
 # case -> (edit, {notebook: {ledger id that must be declared not computable: words its reason contains}})
 CASES = {
     "nobody_transplanted": (_no_hct, {"p2_fig4_long_term_outcome": {
@@ -68,6 +84,8 @@ def test_degenerate_cohort_pages_explain_instead_of_failing(name, tmp_path):
         ok, error = execute_notebook(str(NOTEBOOKS_DIR / f"{stem}.py"), str(out), {"data_dir": str(tmp_path)})
         assert ok, f"{stem} failed on the {name} cohort: {error}"
         records, not_computable = read_records(out)
+        missing = _glued_in_prose(stem) - _glued(out)
+        assert not missing, f"{stem}: prose refers to numbers this run did not glue: {sorted(missing)}"
         for ledger_id, words in declared.items():
             assert ledger_id not in records, f"{ledger_id} was recorded on the {name} cohort"
             assert words in not_computable.get(ledger_id, ""), (ledger_id, not_computable.get(ledger_id))

@@ -222,32 +222,14 @@ EXACT_SPLIT_LIMIT = 5_000_000_000
 
 
 def exact_conditional_mann_whitney(a, b) -> float:
-    """Two-sided exact conditional P of the Wilcoxon rank-sum / Mann-Whitney test, mid-ranks for ties.
+    """Two-sided exact conditional P of the Mann-Whitney test with mid-ranks for ties (coin, StatXact, Prism).
 
-    The null distribution of the rank sum of the smaller group over all C(N, m) ways of choosing which
-    values it holds, given the observed (tied) values: what ``coin::wilcox_test(distribution = "exact")``,
-    StatXact and GraphPad Prism compute. Two-sided P = the probability of a rank sum at least as far from its
-    mean as the observed one. Counted by dynamic programming on doubled mid-ranks (integers), so even
-    C(34, 13) ~ 9e8 splits take milliseconds. Without ties it equals scipy's ``method="exact"``.
+    The computation lives in :func:`cartrepro.stats.ranks.mann_whitney_exact` (tested against R ``coin``);
+    this is the panel's name for its P value.
     """
-    x, y = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
-    if x.size == 0 or y.size == 0 or np.isnan(x).any() or np.isnan(y).any():
-        raise ValueError("both groups need at least one value and no missing values")
-    if math.comb(x.size + y.size, min(x.size, y.size)) > EXACT_SPLIT_LIMIT:
-        raise ValueError("too many splits for exact enumeration")
-    doubled = np.rint(2 * stats.rankdata(np.concatenate([x, y]))).astype(int)
-    small, observed = (x.size, int(doubled[: x.size].sum())) if x.size <= y.size else \
-        (y.size, int(doubled[x.size:].sum()))
-    top = int(np.sort(doubled)[-small:].sum())
-    counts = np.zeros((small + 1, top + 1))  # counts[j, s]: subsets of j values with doubled rank sum s
-    counts[0, 0] = 1.0
-    for r in doubled:
-        for j in range(small, 0, -1):
-            counts[j, r:] += counts[j - 1, : top + 1 - r]
-    dist = counts[small] / counts[small].sum()
-    mean = small * doubled.sum() / doubled.size
-    extreme = np.abs(np.arange(top + 1) - mean) >= abs(observed - mean) - 1e-9
-    return float(min(1.0, dist[extreme].sum()))
+    from cartrepro.stats.ranks import mann_whitney_exact
+
+    return mann_whitney_exact(a, b).p_value
 
 
 def _p_row(key, method, default_of, statistic, p_value, published, decimals):

@@ -87,6 +87,7 @@ def not_computable(ledger_id: str, reason: str) -> None:
     ledger_entry(ledger_id)
     DECLARED_NOT_COMPUTABLE[ledger_id] = reason
     _glue(ledger_id + NOT_COMPUTABLE, reason)
+    _glue(ledger_id + TEXT, "not computable")  # prose that glues this number still renders (and says so)
 
 
 class ComparisonTable:

@@ -448,10 +448,25 @@ CAR1922_CYTOKINES = TableSpec(
 
 # ----- registry -------------------------------------------------------------------------------------
 
+CAR1922_TISSUE = TableSpec(
+    paper="car1922",
+    name="tissue",
+    description="Tumour tissue specimens with CD3+ T-cell infiltration (CAR19/22 paper, P1, supplementary Fig. 4a-b).",
+    columns=(
+        _id("specimen_id", "Opaque tissue specimen id"),
+        _text("patient_id", "Patient id; must exist in car1922/patients.csv"),
+        _cat("tissue", "tumour", "Specimen type: tumour biopsy"),
+        _float("cd3_infiltration", "CD3+ T-cell infiltration by immunohistochemistry, in the laboratory's own "
+               "units (the paper gives none)", ge=0, unit="IHC units"),
+    ),
+    references=(Reference("patient_id", "patients", "patient_id"),),
+)
+
 TABLES: dict[tuple[str, str], TableSpec] = {
     ("cd22", "patients"): CD22_PATIENTS,
     ("car1922", "patients"): CAR1922_PATIENTS,
     ("car1922", "cytokines"): CAR1922_CYTOKINES,
+    ("car1922", "tissue"): CAR1922_TISSUE,
 }
 
 # tables every present paper folder must hold; any other table of TABLES is optional (checked when present)

@@ -3,4 +3,4 @@
 ``python -m cartrepro.reconstruct [--out DIR]`` regenerates ``data/reconstructed/`` byte for byte.
 """
 
-GENERATORS = ("cd22", "car1922")
+GENERATORS = ("cd22", "car1922", "car1922_cytokines")

@@ -25,6 +25,7 @@ class TestResult:
     statistic: float
     p_value: float
     n: tuple[int, ...]
+    method: str = ""  # set where a function chooses between methods (e.g. exact or normal approximation)
 
 
 def _clean(values, name: str) -> np.ndarray:
