@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # The reconstructed P1 cohort (clinical half)
+# # The reconstructed P1 cohort
 #
 # ```{admonition} Synthetic data
 # :class: warning
@@ -40,7 +40,7 @@ data_dir = "data/reconstructed"  # cohort folder holding car1922/
 # %% tags=["hide-input"]
 import pandas as pd
 import yaml
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from cartrepro.derive import car1922 as derive
 from cartrepro.paths import SHIPPED_DATA_DIR, is_shipped_cohort
@@ -100,3 +100,26 @@ report.rename(columns={"ledger_ids": "ledger"}).style.hide(axis="index").set_uui
 
 # %% tags=["hide-input"]
 pd.crosstab(patients["disease"].map(derive.DISEASE_LABELS), patients["outcome"], margins=True, margins_name="total")
+
+# %% [markdown]
+# ## The cytokine and tissue tables
+#
+# A second generator (`cartrepro.reconstruct.car1922_cytokines`) adds the serum cytokine measurements
+# (73 specimens at the IL-6 peak, 35 baseline samples, 70 analytes on the training panel) and the 10
+# tumour-tissue specimens to the patient table above; the patients giving specimens and their NR/ER
+# labels come from that table. Its choices and its constraint report:
+
+# %% tags=["hide-input"]
+cytokine_file = SHIPPED_DATA_DIR / "car1922" / "cytokines_provenance.yaml"
+if cytokine_file.exists():
+    cyto = yaml.safe_load(cytokine_file.read_text(encoding="utf-8"))
+    display(Markdown(f"Generator `{cyto['generator']}` version {cyto['generator_version']}, seed {cyto['seed']}."))
+    display(HTML(pd.DataFrame(cyto["assumptions"]).rename(columns={"ledger_ids": "affects"}).assign(
+        affects=lambda f: f["affects"].map(", ".join)).to_html(index=False)))
+    cyto_report = pd.DataFrame(cyto["constraints"])
+    cyto_report["ledger_ids"] = cyto_report["ledger_ids"].map(", ".join)
+    cyto_report["ok"] = cyto_report["ok"].map({True: "yes", False: "NO"})
+    display(Markdown(f"**{(cyto_report['ok'] == 'yes').sum()} of {len(cyto_report)} constraints met.**"))
+    display(HTML(cyto_report.rename(columns={"ledger_ids": "ledger"}).to_html(index=False)))
+else:
+    display(Markdown("The shipped cohort has no cytokine table."))

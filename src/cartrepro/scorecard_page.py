@@ -14,16 +14,13 @@ VERDICT_ORDER = ["reproduced", "differs", "inconsistent in the paper", "not comp
                  "not recorded", "no verdict"]
 
 
-def _linked(ledger_id: str, quantity: str) -> str:
-    """The quantity as a link to the methods card that explains how it is computed (one click)."""
-    from html import escape
+def _html_table(frame: pd.DataFrame) -> str:
+    """The per-figure comparison table's HTML (quantity linked to its methods card, id under it)."""
+    from cartrepro.record import ComparisonTable
 
-    from cartrepro.ledger import entry
-    from cartrepro.method_cards import card_href
-
-    href = card_href(entry(ledger_id), from_dir="book")
-    # raw HTML, not a Markdown link: MyST would resolve a Markdown link to an .html page as a cross-reference
-    return f'<a class="cr-method" href="{escape(href, quote=True)}">{escape(quantity)}</a>' if href else quantity
+    table = ComparisonTable(frame.reset_index(drop=True))
+    table.link_from = "book"
+    return "```{raw} html\n" + table._repr_html_() + "\n```\n"
 
 
 def _cell(text: object) -> str:
@@ -38,7 +35,7 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def scorecard_markdown(card: pd.DataFrame, reference_papers: set[str]) -> str:
-    """Headline counts, then one table per paper (data entries first)."""
+    """Headline counts, then one table per paper: entries that are not reproduced first, then the rest."""
     parts: list[str] = []
     for paper in [p for p in PAPER_TITLES if p in set(card["paper"])]:
         rows = card[card["paper"] == paper]
@@ -55,9 +52,8 @@ def scorecard_markdown(card: pd.DataFrame, reference_papers: set[str]) -> str:
         counts["order"] = counts["verdict"].map({v: i for i, v in enumerate(VERDICT_ORDER)})
         counts = counts.sort_values(["kind", "order"]).drop(columns="order")
         parts.append(_table(counts) + "\n")
-        ordered = rows.assign(order=rows["kind"].map({"data": 0, "construction": 1, "figure_only": 2}))
-        ordered = ordered.sort_values(["order", "id"], kind="stable")
-        shown = ordered[["id", "quantity", "published", "reproduced", "verdict", "reason"]].copy()
-        shown["quantity"] = [_linked(i, q) for i, q in zip(shown["id"], shown["quantity"], strict=True)]
-        parts.append(_table(shown) + "\n")
+        ordered = rows.assign(order=rows["kind"].map({"data": 0, "construction": 1, "figure_only": 2}),
+                              attention=~rows["verdict"].isin([REPRODUCED, "no verdict"]))
+        ordered = ordered.sort_values(["attention", "order", "id"], ascending=[False, True, True], kind="stable")
+        parts.append(_html_table(ordered[["id", "quantity", "published", "reproduced", "verdict", "reason"]]))
     return "\n".join(parts)
