@@ -42,7 +42,6 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 from matplotlib_venn import venn2
-from scipy import stats
 
 from cartrepro import record
 from cartrepro.derive import car1922_cytokines as cyto
@@ -50,6 +49,7 @@ from cartrepro.derive.car1922 import DISEASE_LABELS
 from cartrepro.figures import use_house_style
 from cartrepro.paths import is_shipped_cohort
 from cartrepro.record import comparison, skip
+from cartrepro.stats.groups import pearson
 
 tables = cyto.load(data_dir)
 patients, cytokines = tables["patients"], tables.get("cytokines")
@@ -167,13 +167,13 @@ if have:
         record(f"p1_fc_min_{suffix}", float(frame["fold_change"].min()))
         record(f"p1_fc_max_{suffix}", float(frame["fold_change"].max()))
     x, y = values[MIP3A], values[EOTAXIN].loc[values[MIP3A].index]
-    r = stats.pearsonr(x, y)
-    record("p1_s3e_corr_r", float(r.statistic))
-    record("p1_s3e_corr_p", float(r.pvalue))
+    r = pearson(x, y)
+    record("p1_s3e_corr_r", r.statistic)
+    record("p1_s3e_corr_p", r.p_value)
     fig, ax = plt.subplots()
     ax.scatter(x, y, s=18)
     ax.set_xlabel("MIP3α fold change")
     ax.set_ylabel("Eotaxin fold change")
-    ax.set_title(f"Supp. Fig. 3e  r = {r.statistic:.3f}, P = {r.pvalue:.3f} (n = {len(x)})")
+    ax.set_title(f"Supp. Fig. 3e  r = {r.statistic:.3f}, P = {r.p_value:.3f} (n = {len(x)})")
     fig.tight_layout()
     display(comparison(SUMMARY_IDS, reference_data=reference))

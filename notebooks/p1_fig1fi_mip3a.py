@@ -43,7 +43,6 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 from myst_nb import glue
-from scipy import stats
 
 from cartrepro import record
 from cartrepro.derive import car1922_cytokines as cyto
@@ -51,6 +50,7 @@ from cartrepro.figures import PALETTE, Curve, km_figure, use_house_style
 from cartrepro.paths import is_shipped_cohort
 from cartrepro.record import comparison, skip
 from cartrepro.stats.diagnostics import sens_spec_at, youden_cutoff
+from cartrepro.stats.groups import pearson
 from cartrepro.stats.ranks import mann_whitney_auto
 from cartrepro.stats.survival import logrank_test
 
@@ -211,16 +211,16 @@ if tissue is None:
     skip(TISSUE_IDS, "the cohort has no car1922/tissue.csv (the table is not yet part of the data contract)")
 else:
     joined = tissue.merge(patients[["patient_id", "pfs_day"]], on="patient_id")
-    r = stats.pearsonr(joined["cd3_infiltration"], joined["pfs_day"].astype(float))
+    r = pearson(joined["cd3_infiltration"], joined["pfs_day"].astype(float))
     record("p1_s4b_tissue_n", len(joined))
-    record("p1_s4b_corr_r", float(r.statistic))
-    record("p1_s4b_corr_p", float(r.pvalue))
+    record("p1_s4b_corr_r", r.statistic)
+    record("p1_s4b_corr_p", r.p_value)
     use_house_style()
     fig, ax = plt.subplots()
     ax.scatter(joined["pfs_day"] / 30.4375, joined["cd3_infiltration"], s=20)
     ax.set_xlabel("PFS (months)")
     ax.set_ylabel("CD3+ infiltration")
-    ax.set_title(f"Supp. Fig. 4b  r = {r.statistic:.3f}, P = {r.pvalue:.3f}")
+    ax.set_title(f"Supp. Fig. 4b  r = {r.statistic:.3f}, P = {r.p_value:.3f}")
     fig.tight_layout()
 skip(["p1_s4c_serum_mip3a_infiltration"], "supplementary Fig. 4c is qualitative and its serum values are not "
      "reconstructed")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cartrepro.stats.groups import mann_whitney, spearman, student_t
+from cartrepro.stats.groups import mann_whitney, pearson, spearman, student_t
 
 FIXTURE = json.loads((Path(__file__).parent / "reference" / "fixtures" / "groups.json").read_text())
 CASES = FIXTURE["cases"]
@@ -33,6 +33,13 @@ def test_spearman_matches_r_cor_test(case):
     got = spearman(case["a"], case["b"])
     assert got.statistic == pytest.approx(case["spearman_rho"], abs=1e-9)
     assert got.p_value == pytest.approx(case["spearman_p"], abs=1e-9)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "pearson_r" in c], ids=lambda c: c["name"])
+def test_pearson_matches_r_cor_test(case):
+    got = pearson(case["a"], case["b"])
+    assert got.statistic == pytest.approx(case["pearson_r"], abs=1e-9)
+    assert got.p_value == pytest.approx(case["pearson_p"], abs=1e-9)
 
 
 def test_inputs_are_checked():

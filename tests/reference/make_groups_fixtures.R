@@ -1,4 +1,4 @@
-# Frozen R reference values for cartrepro.stats.groups (Student's t, Mann-Whitney, Spearman).
+# Frozen R reference values for cartrepro.stats.groups (Student's t, Mann-Whitney, Spearman, Pearson).
 # Run from the repository root: Rscript tests/reference/make_groups_fixtures.R
 # Writes tests/reference/fixtures/groups.json. Cases are built here with a fixed seed, including ties.
 suppressPackageStartupMessages(library(jsonlite))
@@ -15,6 +15,11 @@ add <- function(name, a, b) {
     sp <- suppressWarnings(cor.test(a, b, method = "spearman", exact = FALSE))
     case$spearman_rho <- unname(sp$estimate)
     case$spearman_p <- sp$p.value
+    if (sd(a) > 0 && sd(b) > 0) {
+      pe <- cor.test(a, b, method = "pearson")
+      case$pearson_r <- unname(pe$estimate)
+      case$pearson_p <- pe$p.value
+    }
   }
   cases[[length(cases) + 1]] <<- case
 }

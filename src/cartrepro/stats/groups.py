@@ -7,6 +7,8 @@
   correction (Mann & Whitney 1947; SPSS's "Asymp. Sig."). R's ``wilcox.test(exact = FALSE)``.
 * Spearman's rank correlation with average ranks for ties and the t-distribution P value
   (Spearman 1904; SPSS's default). R's ``cor.test(method = "spearman", exact = FALSE)``.
+* Pearson's product-moment correlation with the t-distribution P value (Pearson 1896; GraphPad Prism's and
+  SPSS's default correlation). R's ``cor.test(method = "pearson")``.
 
 Each function returns plain floats; inputs are array-likes without missing values (callers drop them
 and say so).
@@ -61,4 +63,15 @@ def spearman(x, y) -> TestResult:
     if a.size < 3:
         raise ValueError("Spearman's correlation needs at least 3 pairs")
     result = stats.spearmanr(a, b)
+    return TestResult(float(result.statistic), float(result.pvalue), (a.size,))
+
+
+def pearson(x, y) -> TestResult:
+    """Pearson's r with the two-sided t-distribution P value (n - 2 degrees of freedom)."""
+    a, b = _clean(x, "x"), _clean(y, "y")
+    if a.size != b.size:
+        raise ValueError(f"x and y differ in length ({a.size} vs {b.size})")
+    if a.size < 3:
+        raise ValueError("Pearson's correlation needs at least 3 pairs")
+    result = stats.pearsonr(a, b)
     return TestResult(float(result.statistic), float(result.pvalue), (a.size,))
