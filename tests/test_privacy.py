@@ -44,10 +44,11 @@ def _private_cohort(root: Path) -> list[str]:
         p1_map = {old: f"{PREFIX}P1-{k:04d}" for k, old in enumerate(p1["patient_id"], start=1)}
         p1["patient_id"] = p1["patient_id"].map(p1_map)
         p1.to_csv(car1922 / "patients.csv", index=False, lineterminator="\n")
-        if (car1922 / "cytokines.csv").is_file():
-            cyto = pd.read_csv(car1922 / "cytokines.csv", dtype=str, keep_default_na=False)
-            cyto["patient_id"] = cyto["patient_id"].map(p1_map)
-            cyto.to_csv(car1922 / "cytokines.csv", index=False, lineterminator="\n")
+        for table in sorted(car1922.glob("*.csv")):  # cytokines, tissue, ...: every table that names patients
+            rows = pd.read_csv(table, dtype=str, keep_default_na=False)
+            if table.name != "patients.csv" and "patient_id" in rows.columns:
+                rows["patient_id"] = rows["patient_id"].map(p1_map)
+                rows.to_csv(table, index=False, lineterminator="\n")
         ids += p1_map.values()
     return ids
 

@@ -127,6 +127,13 @@ _P1_CYTOKINES = (
 )
 
 
+_P1_TISSUE_FIELDS = "specimen_id patient_id tissue cd3_infiltration".split()
+_P1_TISSUE = (
+    "T01,EX03,tumour,12.5",
+    "T02,EX05,tumour,40.0",
+)
+
+
 def _rows(fields: list[str], lines: tuple[str, ...]) -> list[Row]:
     return [dict(zip(fields, line.split(","), strict=True)) for line in lines]
 
@@ -135,6 +142,7 @@ def _car1922_example() -> dict[str, list[Row]]:
     return {
         "patients": _rows(_P1_PATIENT_FIELDS, _P1_PATIENTS),
         "cytokines": _rows(_P1_CYTOKINE_FIELDS, _P1_CYTOKINES),
+        "tissue": _rows(_P1_TISSUE_FIELDS, _P1_TISSUE),
     }
 
 
