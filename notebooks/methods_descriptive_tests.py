@@ -362,7 +362,8 @@ else:
 # **The Wilson/Brown hybrid.** GraphPad Prism's default interval for a proportion, used by P1 for its
 # sensitivities and specificities: the Wilson interval, except that a bound is replaced by an exact
 # Poisson-type limit when $k$ or $n - k$ is 1 or 2 (the modification proposed by Brown, Cai and DasGupta,
-# 2001). It is not computed on this page; the P1 chapter will implement it and compare it with these four.
+# 2001). It is computed and compared with these intervals on the P1 sensitivities and specificities in
+# [Methods · Rank tests and diagnostic accuracy](methods_diagnostics.ipynb), card 4.
 #
 # **References.** Clopper CJ, Pearson ES. The use of confidence or fiducial limits illustrated in the case
 # of the binomial. *Biometrika* 1934;26:404–413. Wilson EB. Probable inference, the law of succession, and
@@ -516,7 +517,8 @@ else:
 # **Helper.** `cartrepro.stats.groups.spearman(x, y)` (average ranks, t-approximation P; checked against R);
 # the panel is `cartrepro.methods_panels_basic.correlation_panel(x, y, published, decimals=2)`.
 #
-# **Published numbers that use it** (P1's correlations are Pearson's; this card explains both):
+# **Published numbers that use it** (P2's Spearman correlations; P1's are Pearson's, compared in
+# [Methods · Rank tests and diagnostic accuracy](methods_diagnostics.ipynb), card 6):
 
 # %% tags=["hide-input"]
 show(published_by("correlation"))

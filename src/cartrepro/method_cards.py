@@ -6,15 +6,19 @@ to the card of the methods chapter that explains the method, as ``(docname, anch
 * ``notebooks/methods_survival`` -- Kaplan-Meier and Greenwood (card 1), 1 - Kaplan-Meier versus the
   competing-risks cumulative incidence (card 4), the log-rank test (card 5);
 * ``notebooks/methods_descriptive_tests`` -- counts and percentages (card 1), medians and ranges (card 2),
-  confidence intervals for a proportion (card 3), two-group tests (card 4), rank correlation (card 5).
+  confidence intervals for a proportion (card 3), two-group tests (card 4), rank correlation (card 5);
+* ``notebooks/methods_diagnostics`` -- the exact Mann-Whitney test with ties (card 1), the ROC area and its
+  interval (card 2), Youden's cutoff (card 3), intervals for sensitivity and specificity (card 4), the
+  screen and multiplicity (card 5), Pearson's correlation (card 6).
 
 The anchors are the ids Sphinx gives the card sections: docutils' ``make_id`` of the section title
 (lower case, non-ASCII characters such as "·" and "−" dropped, every other run of non-alphanumerics one
-hyphen). ``tests/test_method_cards.py`` checks them against the headings of the two notebooks, and a scratch
-Jupyter Book build confirmed them as the ``<section id=...>`` values of the rendered pages.
+hyphen). ``tests/test_method_cards.py`` checks them against the headings of the three notebooks, and a
+scratch Jupyter Book build confirmed them as the ``<section id=...>`` values of the rendered pages.
 
-Entries of kind ``context`` (protocol constants, literature) and methods without a card yet (P1's ROC /
-AUC / Youden cutoff numbers, means and SDs, Fisher's exact test, qualitative statements) map to None.
+Every ``kind: data`` entry of both ledgers maps to a card. Entries of kind ``context`` (protocol constants,
+literature) and methods without a card (means and SDs, Fisher's exact test, qualitative statements) map to
+None.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ __all__ = ["CARDS", "Card", "card_for", "card_href", "section_anchor"]
 
 SURVIVAL = "notebooks/methods_survival"
 DESCRIPTIVE = "notebooks/methods_descriptive_tests"
+DIAGNOSTICS = "notebooks/methods_diagnostics"
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class Card:
     anchor: str
 
 
-#: every card a ledger entry can point to; the titles are the ``## `` headings of the two notebooks
+#: every card a ledger entry can point to; the titles are the ``## `` headings of the three notebooks
 CARDS: dict[str, Card] = {
     "km": Card(SURVIVAL, "Card 1 · Kaplan-Meier estimator with Greenwood variance",
                "card-1-kaplan-meier-estimator-with-greenwood-variance"),
@@ -53,22 +58,43 @@ CARDS: dict[str, Card] = {
                       "card-4-two-group-tests-student-welch-mann-whitney"),
     "correlation": Card(DESCRIPTIVE, "Card 5 · Spearman's rank correlation versus Pearson",
                         "card-5-spearman-s-rank-correlation-versus-pearson"),
+    "mann_whitney_exact": Card(DIAGNOSTICS, "Card 1 · Mann-Whitney: the exact test with ties",
+                               "card-1-mann-whitney-the-exact-test-with-ties"),
+    "roc_auc": Card(DIAGNOSTICS, "Card 2 · The ROC area and its confidence interval",
+                    "card-2-the-roc-area-and-its-confidence-interval"),
+    "youden": Card(DIAGNOSTICS, "Card 3 · Youden's index and the cutoff", "card-3-youden-s-index-and-the-cutoff"),
+    "sens_spec_ci": Card(DIAGNOSTICS, "Card 4 · Confidence intervals for sensitivity and specificity",
+                         "card-4-confidence-intervals-for-sensitivity-and-specificity"),
+    "multiplicity": Card(DIAGNOSTICS, "Card 5 · Multiplicity: raw P versus Benjamini-Hochberg q",
+                         "card-5-multiplicity-raw-p-versus-benjamini-hochberg-q"),
+    "pearson": Card(DIAGNOSTICS, "Card 6 · Pearson's correlation versus Spearman",
+                    "card-6-pearson-s-correlation-versus-spearman"),
 }
 
 # (card key or None, pattern on the lower-cased method text). First match wins, so the order matters:
-# "Clopper-Pearson" must reach the CI card before "pearson" reaches the correlation card, "Pearson
-# correlation, two-sided t-test P" the correlation card before "t-test" reaches the two-group card, and the
-# ROC numbers (a "k/n x 100 at the training cutoff") and the mean +/- SD of P1's doses (whose text says
-# "printed as 'median ... ± SD'") must stop before the median and proportion rules.
+# * P1's diagnostic numbers first: the ROC area, then the sensitivity/specificity (the hybrid Wilson/Brown
+#   interval, or "k/n x 100 at the training cutoff") before "cutoff" reaches the Youden card and before
+#   "wilson" reaches the generic proportion-CI card or "k/n" the percentage card;
+# * the screen's count of P < 0.05 (the multiplicity card) and the exact / Prism Mann-Whitney P values before
+#   the generic two-group card; the mean +/- SD of P1's doses (whose text says "printed as 'median ... ± SD'")
+#   stops before the median rule;
+# * "Clopper-Pearson" reaches the CI card before "pearson" reaches a correlation card, and a Pearson
+#   correlation reaches the Pearson card before "t-test" reaches the two-group card; Spearman stays with the
+#   rank-correlation card of the descriptive page.
 _RULES: tuple[tuple[str | None, re.Pattern[str]], ...] = tuple(
     (key, re.compile(pattern))
     for key, pattern in (
-        (None, r"\broc\b|\bauc\b|youden|cutoff|cut-off point"),
-        (None, r"\bsd\b"),  # mean +/- SD (P1 doses): no card yet
+        ("roc_auc", r"\broc\b|\bauc\b"),
+        ("sens_spec_ci", r"hybrid wilson|wilson/brown|at the training cutoff|sensitivity|specificity"),
+        ("youden", r"youden|cutoff|cut-off point"),
+        (None, r"\bsd\b"),  # mean +/- SD (P1 doses): no card
         ("one_minus_km", r"1\s*[-−]\s*kaplan|cumulative incidence|competing"),
         ("km", r"kaplan"),
         ("logrank", r"log-?rank|mantel-cox"),
+        ("multiplicity", r"benjamini|hochberg|false discovery|multiplicit|count of mann-whitney p"),
+        ("mann_whitney_exact", r"mann-whitney.*(exact|prism|statxact|permutation)"),
         ("proportion_ci", r"clopper|wilson|exact binomial|binom\.test"),
+        ("pearson", r"pearson (product-moment )?correlation|pearson's r\b"),
         ("correlation", r"spearman|pearson|correlation"),
         ("two_group", r"student|t-test|mann-whitney|wilcox|welch|two-group"),
         ("median", r"median|follow-up times"),
