@@ -40,13 +40,12 @@ data_dir = "data/reconstructed"  # cohort folder holding cd22/
 
 # %% tags=["hide-input"]
 import pandas as pd
-from IPython.display import HTML, Markdown, display
 
 from cartrepro.contract import load_paper
 from cartrepro.derive import cd22 as derive
 from cartrepro.ledger import entry, load_ledger
 from cartrepro.method_cards import card_key
-from cartrepro.methods_panels import html_table, would_print_matrix
+from cartrepro.methods_panels import would_print_matrix
 from cartrepro.methods_panels_basic import (
     correlation_panel,
     median_panel,
@@ -55,22 +54,14 @@ from cartrepro.methods_panels_basic import (
     summarise_entries,
     two_group_panel,
 )
+from cartrepro.page import no_data, say, show
 from cartrepro.paths import is_shipped_cohort
 
 OBJECTIVE = ("cr_mrd_negative", "cr_mrd_positive", "partial_response")
 EARLY_DEATH_DAYS = 30  # deaths before day 30: the 4 fatal severe adverse events of Figure 3b
 NOT_HERE = "*This comparison cannot be computed on this cohort (see the list under the first cell).*"
-NO_DATA = ("*This build has no P2 data (no `cd22/` folder in the cohort), so this comparison panel is not "
-           "shown: the comparison panels need the `cd22` folder.*")
+NO_DATA = no_data("P2 data", "cd22/")
 
-
-def show(frame, **formats):
-    """A table as plain HTML (deterministic; no pandas Styler)."""
-    display(HTML(html_table(frame, formats)))
-
-
-def say(text):
-    display(Markdown(text))
 
 
 def decimals_of(ledger_id):

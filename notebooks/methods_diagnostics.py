@@ -44,12 +44,11 @@ data_dir = "data/reconstructed"  # cohort folder holding car1922/
 # %% tags=["hide-input"]
 import numpy as np
 import pandas as pd
-from IPython.display import HTML, Markdown, display
 
 from cartrepro.derive import car1922_cytokines as cyto
 from cartrepro.ledger import entry, load_ledger
 from cartrepro.method_cards import card_key
-from cartrepro.methods_panels import html_table, would_print_matrix
+from cartrepro.methods_panels import would_print_matrix
 from cartrepro.methods_panels_basic import summarise_entries
 from cartrepro.methods_panels_diag import (
     auc_ci_panel,
@@ -61,6 +60,7 @@ from cartrepro.methods_panels_diag import (
     tie_free_p_values,
     youden_table,
 )
+from cartrepro.page import no_data, say, show
 from cartrepro.paths import is_shipped_cohort
 from cartrepro.stats.diagnostics import sens_spec_at, youden_cutoff
 
@@ -69,17 +69,8 @@ ALPHA = 0.05
 SCREEN_IDS = {MIP3A: "mip3a", EOTAXIN: "eotaxin", "EPO": "epo", "TSLP": "tslp", "MCP-4": "mcp4",
               "IL-17F": "il17f", "IL-17A": "il17a", "MDC": "mdc", "TPO": "tpo", "SDF-1a": "sdf1a"}
 NOT_HERE = "*This comparison cannot be computed on this cohort (see the list under the first cell).*"
-NO_DATA = ("*This build has no P1 cytokine data (no `car1922/cytokines.csv` in the cohort), so this comparison "
-           "panel is not shown: the comparison panels need the `car1922` folder with its cytokine table.*")
+NO_DATA = no_data("P1 cytokine data", "car1922/cytokines.csv")
 
-
-def show(frame, **formats):
-    """A table as plain HTML (deterministic; no pandas Styler)."""
-    display(HTML(html_table(frame, formats)))
-
-
-def say(text):
-    display(Markdown(text))
 
 
 def decimals_of(ledger_id):

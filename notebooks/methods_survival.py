@@ -41,35 +41,25 @@ data_dir = "data/reconstructed"  # cohort folder holding cd22/
 
 # %% tags=["hide-input"]
 import pandas as pd
-from IPython.display import HTML, Markdown, display
 
 from cartrepro.contract import load_paper
 from cartrepro.derive import cd22 as derive
 from cartrepro.ledger import entry
 from cartrepro.methods_panels import (
-    html_table,
     km_method_panel,
     km_tools_panel,
     ledger_methods,
     spss_rounding_panel,
     would_print_matrix,
 )
+from cartrepro.page import no_data, say, show
 from cartrepro.paths import is_shipped_cohort
 from cartrepro.stats.rounding import spss_round
 
 HORIZON_DAYS = 365  # the "1-year" estimates
 SPSS_DECIMALS = 3  # SPSS shows S and SE to 3 decimals
-NO_DATA = ("*This build has no P2 data (no `cd22/` folder in the cohort), so this comparison panel is not "
-           "shown: the comparison panels need the `cd22` folder.*")
+NO_DATA = no_data("P2 data", "cd22/")
 
-
-def show(frame, **formats):
-    """A table as plain HTML (deterministic; no pandas Styler)."""
-    display(HTML(html_table(frame, formats)))
-
-
-def say(text):
-    display(Markdown(text))
 
 
 cohort = load_paper(data_dir, "cd22")

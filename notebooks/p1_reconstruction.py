@@ -40,9 +40,10 @@ data_dir = "data/reconstructed"  # cohort folder holding car1922/
 # %% tags=["hide-input"]
 import pandas as pd
 import yaml
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
 
 from cartrepro.derive import car1922 as derive
+from cartrepro.page import show, show_assumptions, show_constraint_report
 from cartrepro.paths import SHIPPED_DATA_DIR, is_shipped_cohort
 
 patients = derive.load_patients(data_dir)
@@ -65,10 +66,9 @@ display(Markdown(
 # events too, so at most 3 PFS events can follow a censoring that comes after the last death).
 
 # %% tags=["hide-input"]
-pd.DataFrame([{"analysis": key.replace("_", " ").upper(), "searched": value["searched"],
-               "solutions": "; ".join(value["solutions"]), "used": value["used"]}
-              for key, value in search["event_orders"].items()]).style.hide(
-    axis="index").set_uuid("orders")
+show(pd.DataFrame([{"analysis": key.replace("_", " ").upper(), "searched": value["searched"],
+                    "solutions": "; ".join(value["solutions"]), "used": value["used"]}
+                   for key, value in search["event_orders"].items()]))
 
 # %% [markdown]
 # ## Assumptions
@@ -76,9 +76,7 @@ pd.DataFrame([{"analysis": key.replace("_", " ").upper(), "searched": value["sea
 # What the paper leaves open and the generator had to choose.
 
 # %% tags=["hide-input"]
-pd.DataFrame(provenance["assumptions"]).rename(columns={"ledger_ids": "affects"}).assign(
-    affects=lambda f: f["affects"].map(", ".join)).style.hide(axis="index").set_table_attributes(
-    'class="dataframe"').set_uuid("assumptions")
+show_assumptions(provenance)
 
 # %% [markdown]
 # ## Constraint report
@@ -87,11 +85,7 @@ pd.DataFrame(provenance["assumptions"]).rename(columns={"ledger_ids": "affects"}
 # the target.
 
 # %% tags=["hide-input"]
-report = pd.DataFrame(provenance["constraints"])
-report["ledger_ids"] = report["ledger_ids"].map(", ".join)
-report["ok"] = report["ok"].map({True: "yes", False: "NO"})
-display(Markdown(f"**{(report['ok'] == 'yes').sum()} of {len(report)} constraints met.**"))
-report.rename(columns={"ledger_ids": "ledger"}).style.hide(axis="index").set_uuid("constraints")
+show_constraint_report(provenance)
 
 # %% [markdown]
 # ## The cohort at a glance
@@ -114,12 +108,7 @@ cytokine_file = SHIPPED_DATA_DIR / "car1922" / "cytokines_provenance.yaml"
 if cytokine_file.exists():
     cyto = yaml.safe_load(cytokine_file.read_text(encoding="utf-8"))
     display(Markdown(f"Generator `{cyto['generator']}` version {cyto['generator_version']}, seed {cyto['seed']}."))
-    display(HTML(pd.DataFrame(cyto["assumptions"]).rename(columns={"ledger_ids": "affects"}).assign(
-        affects=lambda f: f["affects"].map(", ".join)).to_html(index=False)))
-    cyto_report = pd.DataFrame(cyto["constraints"])
-    cyto_report["ledger_ids"] = cyto_report["ledger_ids"].map(", ".join)
-    cyto_report["ok"] = cyto_report["ok"].map({True: "yes", False: "NO"})
-    display(Markdown(f"**{(cyto_report['ok'] == 'yes').sum()} of {len(cyto_report)} constraints met.**"))
-    display(HTML(cyto_report.rename(columns={"ledger_ids": "ledger"}).to_html(index=False)))
+    show_assumptions(cyto)
+    show_constraint_report(cyto)
 else:
     display(Markdown("The shipped cohort has no cytokine table."))

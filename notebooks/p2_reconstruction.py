@@ -38,6 +38,7 @@ import yaml
 from IPython.display import Markdown, display
 
 from cartrepro.contract import load_paper
+from cartrepro.page import show_assumptions, show_constraint_report
 from cartrepro.paths import SHIPPED_DATA_DIR, is_shipped_cohort
 
 patients = load_paper(data_dir, "cd22")["patients"]
@@ -57,9 +58,7 @@ display(Markdown(
 # What the paper leaves open and the generator had to choose.
 
 # %% tags=["hide-input"]
-pd.DataFrame(provenance["assumptions"]).rename(columns={"ledger_ids": "affects"}).assign(
-    affects=lambda f: f["affects"].map(", ".join)).style.hide(axis="index").set_table_attributes(
-    'class="dataframe"').set_uuid("assumptions")
+show_assumptions(provenance)
 
 # %% [markdown]
 # ## Constraint report
@@ -68,11 +67,7 @@ pd.DataFrame(provenance["assumptions"]).rename(columns={"ledger_ids": "affects"}
 # the target.
 
 # %% tags=["hide-input"]
-report = pd.DataFrame(provenance["constraints"])
-report["ledger_ids"] = report["ledger_ids"].map(", ".join)
-report["ok"] = report["ok"].map({True: "yes", False: "NO"})
-display(Markdown(f"**{(report['ok'] == 'yes').sum()} of {len(report)} constraints met.**"))
-report.rename(columns={"ledger_ids": "ledger"}).style.hide(axis="index").set_uuid("constraints")
+show_constraint_report(provenance)
 
 # %% [markdown]
 # ## The cohort at a glance
