@@ -63,6 +63,7 @@ from cartrepro.methods_panels_diag import (
 from cartrepro.page import no_data, say, show
 from cartrepro.paths import is_shipped_cohort
 from cartrepro.stats.diagnostics import sens_spec_at, youden_cutoff
+from cartrepro.stats.ranks import EXACT_MAX_CELLS, exact_table_cells
 
 MIP3A, EOTAXIN = "MIP3α", "Eotaxin"
 ALPHA = 0.05
@@ -338,8 +339,10 @@ else:
 # consistent reading.)
 
 # %% tags=["hide-input"]
-if have and ok[("validation", MIP3A)]:
-    vnr, vrem = groups[("validation", MIP3A)]
+vnr, vrem = groups[("validation", MIP3A)] if have and ok[("validation", MIP3A)] else ([], [])
+if len(vnr) and exact_table_cells(len(vnr), len(vrem)) > EXACT_MAX_CELLS:
+    say(f"{len(vnr)} vs {len(vrem)} values: too many for the exact tables; the lattice is not computed.")
+elif len(vnr):
     lattice = tie_free_p_values(len(vnr), len(vrem), decimals=4)
     near = lattice[(lattice[["exact", "normal_cc", "normal"]] - 0.0173).abs().min(axis=1) < 0.006]
     show(near[["u", "exact_printed", "normal_cc_printed", "normal_printed"]].rename(

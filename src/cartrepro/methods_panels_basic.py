@@ -34,6 +34,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from cartrepro.stats.groups import mann_whitney, spearman, student_t
 from cartrepro.stats.proportions import proportion_ci
+from cartrepro.stats.ranks import EXACT_MAX_CELLS, exact_table_cells, mann_whitney_exact
 from cartrepro.stats.rounding import spss_round
 
 __all__ = [
@@ -227,8 +228,6 @@ def exact_conditional_mann_whitney(a, b) -> float:
     The computation lives in :func:`cartrepro.stats.ranks.mann_whitney_exact` (tested against R ``coin``);
     this is the panel's name for its P value.
     """
-    from cartrepro.stats.ranks import mann_whitney_exact
-
     return mann_whitney_exact(a, b).p_value
 
 
@@ -270,17 +269,18 @@ def two_group_panel(a, b, published_p: float | None = None, decimals: int = 3) -
     plain = mann_whitney(x, y, continuity=False)
     rows.append(_p_row("mw_asymptotic", "Mann-Whitney, normal approx., no continuity correction",
                        "SPSS (Asymp. Sig.)", plain.statistic, plain.p_value, published_p, decimals))
-    exact = stats.mannwhitneyu(x, y, alternative="two-sided", method="exact")
+    # the exact tables grow with n_a * n_b: beyond mann_whitney_auto's cap they are not built
+    feasible = exact_table_cells(x.size, y.size) <= EXACT_MAX_CELLS
+    too_big = "" if feasible else " (too large for the exact table: not computed)"
+    exact_p = (float(stats.mannwhitneyu(x, y, alternative="two-sided", method="exact").pvalue)
+               if feasible else float("nan"))
     ties = np.unique(np.concatenate([x, y])).size < x.size + y.size
-    rows.append(_p_row("mw_exact", "Mann-Whitney, exact distribution" + (" (ties ignored)" if ties else ""),
-                       "R wilcox.test and scipy mannwhitneyu without ties (small n)", exact.statistic,
-                       exact.pvalue, published_p, decimals))
-    try:
-        conditional = exact_conditional_mann_whitney(x, y)
-    except ValueError:
-        conditional = float("nan")
-    rows.append(_p_row("mw_exact_conditional", "Mann-Whitney, exact conditional on the ties (mid-ranks)",
-                       "coin, StatXact, GraphPad Prism", exact.statistic, conditional, published_p, decimals))
+    rows.append(_p_row("mw_exact", "Mann-Whitney, exact distribution" + (" (ties ignored)" if ties else "")
+                       + too_big, "R wilcox.test and scipy mannwhitneyu without ties (small n)", cc.statistic,
+                       exact_p, published_p, decimals))
+    conditional = exact_conditional_mann_whitney(x, y) if feasible else float("nan")
+    rows.append(_p_row("mw_exact_conditional", "Mann-Whitney, exact conditional on the ties (mid-ranks)" + too_big,
+                       "coin, StatXact, GraphPad Prism", cc.statistic, conditional, published_p, decimals))
     frame = pd.DataFrame(rows, columns=METHOD_COLUMNS)
     frame["n"] = f"{x.size} vs {y.size}"
     return frame

@@ -34,7 +34,7 @@ from cartrepro.stats.diagnostics import auc, proportion_ci_hybrid, roc_curve
 from cartrepro.stats.groups import mann_whitney, spearman
 from cartrepro.stats.multiplicity import bh_adjust
 from cartrepro.stats.proportions import proportion_ci
-from cartrepro.stats.ranks import mann_whitney_exact
+from cartrepro.stats.ranks import EXACT_MAX_CELLS, exact_table_cells, mann_whitney_exact
 from cartrepro.stats.rounding import spss_round
 
 __all__ = [
@@ -116,19 +116,24 @@ def mann_whitney_panel(a, b, published_p: float | None = None, decimals: int = 3
     x, y = _arr(a), _arr(b)
     pooled = np.concatenate([x, y])
     ties = int(pooled.size - np.unique(pooled).size)
-    exact = mann_whitney_exact(x, y)
-    scipy_exact = stats.mannwhitneyu(x, y, alternative="two-sided", method="exact")
+    # the exact tables grow with n_a * n_b: beyond the cap of mann_whitney_auto they are not built (a
+    # 10,000-patient cohort would need ~47 GiB); those rows then show no value
+    feasible = exact_table_cells(x.size, y.size) <= EXACT_MAX_CELLS
+    exact_p = mann_whitney_exact(x, y).p_value if feasible else float("nan")
+    scipy_exact_p = (float(stats.mannwhitneyu(x, y, alternative="two-sided", method="exact").pvalue)
+                     if feasible else float("nan"))
     scipy_auto = stats.mannwhitneyu(x, y, alternative="two-sided")
     r_p, r_branch = r_wilcox_default(x, y)
     cc = mann_whitney(x, y, continuity=True)
     plain = mann_whitney(x, y, continuity=False)
-    u = exact.statistic
+    u = cc.statistic
     ignored = " (ties ignored)" if ties else ""
+    too_big = "" if feasible else " (too large for the exact table: not computed)"
     rows = [
-        ("exact_conditional", "Exact, conditional on the ties (mid-ranks)", "coin, StatXact, GraphPad Prism",
-         exact.p_value),
-        ("scipy_exact", "Exact tie-free table" + ignored, "scipy mannwhitneyu(method=\"exact\")",
-         float(scipy_exact.pvalue)),
+        ("exact_conditional", "Exact, conditional on the ties (mid-ranks)" + too_big,
+         "coin, StatXact, GraphPad Prism", exact_p),
+        ("scipy_exact", "Exact tie-free table" + ignored + too_big, "scipy mannwhitneyu(method=\"exact\")",
+         scipy_exact_p),
         ("r_default", f"R default: {r_branch}", "R wilcox.test (defaults)", r_p),
         ("scipy_default", "scipy default (method=\"auto\")", "scipy mannwhitneyu (defaults)",
          float(scipy_auto.pvalue)),
