@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", type=Path, default=REPO_ROOT / "_build", help="output folder (default: _build/)")
     b.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: all cores)")
     b.add_argument("--param", type=_parse_param, action="append", default=[], metavar="KEY=VALUE",
-                   help="override an analysis parameter of every notebook that declares it (JSON value)")
+                   help="inject an analysis parameter into every notebook (JSON value; a notebook that does "
+                        "not use it ignores it)")
 
     v = sub.add_parser("validate", help="check a cohort folder against the data contract; runs nothing")
     v.add_argument("data", type=Path)
