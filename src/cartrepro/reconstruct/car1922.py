@@ -36,7 +36,6 @@ import argparse
 import itertools
 import math
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +51,7 @@ from cartrepro.reconstruct.framework import (
     Report,
     count_is,
     order_statistics,
+    provenance_record,
 )
 from cartrepro.scorecard import round_half_up
 from cartrepro.stats.survival import km_at, logrank_test
@@ -782,17 +782,10 @@ def to_csv_text(patients: pd.DataFrame) -> str:
 
 
 def provenance(report: Report) -> dict:
-    return {
-        "dataset": "cartrepro reconstructed P1 cohort (sequential CAR19/22 T cells, 119 patients), clinical half",
-        "synthetic": True,
-        "warning": "SYNTHETIC DATA generated to match published aggregates; not trial data.",
-        "generator": "cartrepro.reconstruct.car1922",
-        "generator_version": GENERATOR_VERSION,
-        "seed": report.search["seed"],
-        "search": report.search,
-        "assumptions": [{"id": a.id, "text": a.text, "ledger_ids": list(a.ledger_ids)} for a in report.assumptions],
-        "constraints": [{**asdict(c), "ledger_ids": list(c.ledger_ids)} for c in report.constraints],
-    }
+    return provenance_record(report,
+                             dataset="cartrepro reconstructed P1 cohort (sequential CAR19/22 T cells, 119 patients), "
+                                     "clinical half",
+                             generator="cartrepro.reconstruct.car1922", version=GENERATOR_VERSION)
 
 
 def write(out_dir: Path, seed: int = SEED) -> Path:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +56,7 @@ from cartrepro.reconstruct.framework import (
     ReconstructionError,
     Report,
     first_accepted,
+    provenance_record,
 )
 from cartrepro.scorecard import round_half_up
 from cartrepro.stats.diagnostics import auc, roc_curve, sens_spec_at, youden_cutoff
@@ -682,19 +682,12 @@ def tissue_csv_text(tissue: pd.DataFrame) -> str:
 
 
 def provenance(report: Report) -> dict:
-    return {
-        "dataset": "cartrepro reconstructed P1 cytokine and tissue tables (CAR19/22 biomarker analysis)",
-        "synthetic": True,
-        "warning": "SYNTHETIC DATA generated to match published aggregates; not trial data.",
-        "generator": "cartrepro.reconstruct.car1922_cytokines",
-        "generator_version": GENERATOR_VERSION,
-        "seed": report.search["seed"],
-        "reads": "car1922/patients.csv (through the data contract)",
-        "writes": ["car1922/cytokines.csv", "car1922/tissue.csv (when the contract has the table)"],
-        "search": report.search,
-        "assumptions": [{"id": a.id, "text": a.text, "ledger_ids": list(a.ledger_ids)} for a in report.assumptions],
-        "constraints": [{**asdict(c), "ledger_ids": list(c.ledger_ids)} for c in report.constraints],
-    }
+    return provenance_record(report,
+                             dataset="cartrepro reconstructed P1 cytokine and tissue tables "
+                                     "(CAR19/22 biomarker analysis)",
+                             generator="cartrepro.reconstruct.car1922_cytokines", version=GENERATOR_VERSION,
+                             reads="car1922/patients.csv (through the data contract)",
+                             writes=["car1922/cytokines.csv", "car1922/tissue.csv (when the contract has the table)"])
 
 
 def write(out_dir: Path, data_dir: Path | None = None, seed: int = SEED) -> Path:

@@ -23,7 +23,6 @@ statistics the notebooks use) and the generator refuses to write a table that mi
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +38,7 @@ from cartrepro.reconstruct.framework import (
     count_is,
     first_accepted,
     order_statistics,
+    provenance_record,
 )
 from cartrepro.scorecard import round_half_up
 from cartrepro.stats.groups import mann_whitney, spearman, student_t
@@ -666,19 +666,8 @@ def to_csv_text(patients: pd.DataFrame) -> str:
 
 
 def provenance(report: Report) -> dict:
-    return {
-        "dataset": "cartrepro reconstructed P2 cohort (CD22 CAR-T, Pan et al. Leukemia 2019)",
-        "synthetic": True,
-        "warning": "SYNTHETIC DATA generated to match published aggregates; not trial data.",
-        "generator": "cartrepro.reconstruct.cd22",
-        "generator_version": GENERATOR_VERSION,
-        "seed": report.search["seed"],
-        "search": report.search,
-        "assumptions": [{"id": a.id, "text": a.text, "ledger_ids": list(a.ledger_ids)} for a in report.assumptions],
-        "constraints": [
-            {**asdict(c), "ledger_ids": list(c.ledger_ids)} for c in report.constraints
-        ],
-    }
+    return provenance_record(report, dataset="cartrepro reconstructed P2 cohort (CD22 CAR-T, Pan et al. Leukemia 2019)",
+                             generator="cartrepro.reconstruct.cd22", version=GENERATOR_VERSION)
 
 
 def write(out_dir: Path, seed: int = SEED) -> Path:

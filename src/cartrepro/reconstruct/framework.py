@@ -9,7 +9,7 @@ the data achieves, not what the generator meant to do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,23 @@ class Report:
 
 class ReconstructionError(RuntimeError):
     """The generator could not satisfy its constraints (names the ones that failed)."""
+
+
+def provenance_record(report: Report, *, dataset: str, generator: str, version: str, **extra) -> dict:
+    """The provenance file's content: what was generated, by what, from which seed, under which
+    assumptions, meeting which constraints. ``extra`` entries (e.g. ``reads``, ``writes``) follow the seed."""
+    return {
+        "dataset": dataset,
+        "synthetic": True,
+        "warning": "SYNTHETIC DATA generated to match published aggregates; not trial data.",
+        "generator": generator,
+        "generator_version": version,
+        "seed": report.search["seed"],
+        **extra,
+        "search": report.search,
+        "assumptions": [{"id": a.id, "text": a.text, "ledger_ids": list(a.ledger_ids)} for a in report.assumptions],
+        "constraints": [{**asdict(c), "ledger_ids": list(c.ledger_ids)} for c in report.constraints],
+    }
 
 
 def first_accepted(attempt: Callable[[], object | None], what: str, max_draws: int) -> tuple[object, int]:

@@ -55,23 +55,25 @@ def mann_whitney(a, b, *, continuity: bool = True) -> TestResult:
     return TestResult(float(result.statistic), float(result.pvalue), (x.size, y.size))
 
 
-def spearman(x, y) -> TestResult:
-    """Spearman's rho (average ranks for ties) with the t-approximation P value (SPSS; R exact=FALSE)."""
+def _pairs(x, y, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Paired values for a correlation: equal lengths, at least 3 pairs, nothing missing."""
     a, b = _clean(x, "x"), _clean(y, "y")
     if a.size != b.size:
         raise ValueError(f"x and y differ in length ({a.size} vs {b.size})")
     if a.size < 3:
-        raise ValueError("Spearman's correlation needs at least 3 pairs")
+        raise ValueError(f"{name} correlation needs at least 3 pairs")
+    return a, b
+
+
+def spearman(x, y) -> TestResult:
+    """Spearman's rho (average ranks for ties) with the t-approximation P value (SPSS; R exact=FALSE)."""
+    a, b = _pairs(x, y, "Spearman's")
     result = stats.spearmanr(a, b)
     return TestResult(float(result.statistic), float(result.pvalue), (a.size,))
 
 
 def pearson(x, y) -> TestResult:
     """Pearson's r with the two-sided t-distribution P value (n - 2 degrees of freedom)."""
-    a, b = _clean(x, "x"), _clean(y, "y")
-    if a.size != b.size:
-        raise ValueError(f"x and y differ in length ({a.size} vs {b.size})")
-    if a.size < 3:
-        raise ValueError("Pearson's correlation needs at least 3 pairs")
+    a, b = _pairs(x, y, "Pearson's")
     result = stats.pearsonr(a, b)
     return TestResult(float(result.statistic), float(result.pvalue), (a.size,))
