@@ -52,8 +52,8 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from cartrepro.contract import PAPERS, REQUIRED_TABLES, TABLES, columns, rules, table_spec, validate
+from cartrepro.contract.templates import EXAMPLE_ZIP, TEMPLATE_ZIP, contract_tables, write_templates
 from cartrepro.paths import resolve_data_dir
-from cartrepro.templates import EXAMPLE_ZIP, TEMPLATE_ZIP, contract_tables, write_templates
 
 PAPER_TITLES = {"cd22": "P2 · CD22 CAR T cells (Pan et al., Leukemia 2019)", "car1922": "P1 · CAR19/22 T cells"}
 

@@ -41,12 +41,11 @@ data_dir = "data/reconstructed"  # cohort folder holding cd22/
 # %% tags=["hide-input"]
 import pandas as pd
 
+from cartrepro.analysis.cd22 import derive as derive
 from cartrepro.contract import load_paper
-from cartrepro.derive import cd22 as derive
-from cartrepro.ledger import entry, load_ledger
-from cartrepro.method_cards import card_key
-from cartrepro.methods_panels import would_print_matrix
-from cartrepro.methods_panels_basic import (
+from cartrepro.ledger.entries import entry, load_ledger
+from cartrepro.methods.cards import card_key
+from cartrepro.methods.descriptive import (
     correlation_panel,
     median_panel,
     percent_rounding_panel,
@@ -54,7 +53,8 @@ from cartrepro.methods_panels_basic import (
     summarise_entries,
     two_group_panel,
 )
-from cartrepro.page import no_data, say, show
+from cartrepro.methods.survival import would_print_matrix
+from cartrepro.pages.display import no_data, say, show
 from cartrepro.paths import is_shipped_cohort
 
 OBJECTIVE = ("cr_mrd_negative", "cr_mrd_positive", "partial_response")
@@ -235,7 +235,7 @@ else:
 # of the paper (`pct_24_34`, `pct_23_30`), keeps the counts and scores the computed 70.6.
 #
 # **Helper.** `cartrepro.stats.rounding.spss_round(x, decimals)` (half up on the shortest decimal
-# representation); the panel is `cartrepro.methods_panels_basic.percent_rounding_panel(cases)` with one
+# representation); the panel is `cartrepro.methods.descriptive.percent_rounding_panel(cases)` with one
 # mapping per fraction (`k`, `n`, `decimals`, `published`), exact rational arithmetic for half up and
 # truncation and Python's own `round` for half to even.
 #
@@ -289,7 +289,7 @@ else:
 #
 # **Helper.** Medians in the chapters are `Series.median()` / `numpy.median` (the mean of the two middle
 # values, as SPSS 25); ranges are `min()` and `max()`. The panel is
-# `cartrepro.methods_panels_basic.median_panel(values, published, decimals)`.
+# `cartrepro.methods.descriptive.median_panel(values, published, decimals)`.
 #
 # **Published numbers that use it:**
 
@@ -365,7 +365,7 @@ else:
 # **Helper.** `cartrepro.stats.proportions.proportion_ci(k, n, method="clopper-pearson" | "wilson",
 # conf_level=0.95)` (checked against R `binom.test` and `prop.test(correct = FALSE)`). It always names its
 # method: statsmodels' `proportion_confint(k, n)` defaults to `method="normal"`, the Wald interval. The
-# panel is `cartrepro.methods_panels_basic.proportion_ci_panel(cases, decimals=0)`, with R's `prop.test`
+# panel is `cartrepro.methods.descriptive.proportion_ci_panel(cases, decimals=0)`, with R's `prop.test`
 # default in `prop_test_interval(k, n)`.
 #
 # **Published numbers that use it** (P2's Clopper-Pearson intervals are only drawn in Figures 2c and 3c;
@@ -437,7 +437,7 @@ else:
 # **Helper.** `cartrepro.stats.groups.student_t(a, b)` (pooled, two-tailed) and
 # `cartrepro.stats.groups.mann_whitney(a, b, continuity=True)` (normal approximation with tie correction),
 # checked against R by `tests/test_stats_groups.py`; the panel is
-# `cartrepro.methods_panels_basic.two_group_panel(a, b, published_p, decimals=3)`, with the exact conditional
+# `cartrepro.methods.descriptive.two_group_panel(a, b, published_p, decimals=3)`, with the exact conditional
 # P of `exact_conditional_mann_whitney(a, b)`.
 #
 # **Published numbers that use it:**
@@ -506,7 +506,7 @@ else:
 # correlation. *Biometrika* 1938;30:81–93.
 #
 # **Helper.** `cartrepro.stats.groups.spearman(x, y)` (average ranks, t-approximation P; checked against R);
-# the panel is `cartrepro.methods_panels_basic.correlation_panel(x, y, published, decimals=2)`.
+# the panel is `cartrepro.methods.descriptive.correlation_panel(x, y, published, decimals=2)`.
 #
 # **Published numbers that use it** (P2's Spearman correlations; P1's are Pearson's, compared in
 # [Methods · Rank tests and diagnostic accuracy](methods_diagnostics.ipynb), card 6):

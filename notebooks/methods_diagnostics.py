@@ -45,12 +45,11 @@ data_dir = "data/reconstructed"  # cohort folder holding car1922/
 import numpy as np
 import pandas as pd
 
-from cartrepro.derive import car1922_cytokines as cyto
-from cartrepro.ledger import entry, load_ledger
-from cartrepro.method_cards import card_key
-from cartrepro.methods_panels import would_print_matrix
-from cartrepro.methods_panels_basic import summarise_entries
-from cartrepro.methods_panels_diag import (
+from cartrepro.analysis.car1922 import cytokines as cyto
+from cartrepro.ledger.entries import entry, load_ledger
+from cartrepro.methods.cards import card_key
+from cartrepro.methods.descriptive import summarise_entries
+from cartrepro.methods.diagnostics import (
     auc_ci_panel,
     bh_panel,
     correlation_pair_panel,
@@ -60,7 +59,8 @@ from cartrepro.methods_panels_diag import (
     tie_free_p_values,
     youden_table,
 )
-from cartrepro.page import no_data, say, show
+from cartrepro.methods.survival import would_print_matrix
+from cartrepro.pages.display import no_data, say, show
 from cartrepro.paths import is_shipped_cohort
 from cartrepro.stats.diagnostics import sens_spec_at, youden_cutoff
 from cartrepro.stats.ranks import EXACT_MAX_CELLS, exact_table_cells
@@ -281,7 +281,7 @@ else:
 # **Helper.** `cartrepro.stats.ranks.mann_whitney_exact(a, b)` (exact conditional, counted by dynamic
 # programming on the doubled mid-ranks; checked against R `wilcox.test(exact = TRUE)` without ties and
 # `coin::wilcox_test(distribution = "exact")` with ties) and `mann_whitney_auto(a, b)` (exact while its table
-# fits in memory). The panel is `cartrepro.methods_panels_diag.mann_whitney_panel(a, b, published_p,
+# fits in memory). The panel is `cartrepro.methods.diagnostics.mann_whitney_panel(a, b, published_p,
 # decimals)`, with R's default in `r_wilcox_default(a, b)` and every P that untied data can give in
 # `tie_free_p_values(n_a, n_b)`.
 #
@@ -393,7 +393,7 @@ else:
 #
 # **Helper.** `cartrepro.stats.diagnostics.auc(cases, controls, direction="lower")` returns the area, both
 # standard errors with their intervals and the exponential-approximation SE (DeLong checked against pROC);
-# the panel is `cartrepro.methods_panels_diag.auc_ci_panel(cases, controls, direction, published)`.
+# the panel is `cartrepro.methods.diagnostics.auc_ci_panel(cases, controls, direction, published)`.
 #
 # **Published numbers that use it:**
 
@@ -449,7 +449,7 @@ else:
 #
 # **Helper.** `cartrepro.stats.diagnostics.roc_curve(cases, controls, direction)` (midpoint thresholds),
 # `youden_cutoff(...)` and `sens_spec_at(cases, controls, threshold, direction)`; the panel is
-# `cartrepro.methods_panels_diag.cutoff_panel(cases, controls, direction, published_cutoff, validation=...)`,
+# `cartrepro.methods.diagnostics.cutoff_panel(cases, controls, direction, published_cutoff, validation=...)`,
 # with every threshold and its $J$ in `youden_table(...)`.
 #
 # **Published numbers that use it:**
@@ -513,7 +513,7 @@ else:
 # **Helper.** `cartrepro.stats.diagnostics.proportion_ci_hybrid(k, n)` and `sens_spec_at(...)` (the hybrid
 # interval, checked against R's `prop.test(correct = FALSE)` and `qchisq`); `cartrepro.stats.proportions.
 # proportion_ci(k, n, method="wilson" | "clopper-pearson")`. The panel is
-# `cartrepro.methods_panels_diag.sens_spec_ci_panel(cases, decimals=2)`.
+# `cartrepro.methods.diagnostics.sens_spec_ci_panel(cases, decimals=2)`.
 #
 # **Published numbers that use it:**
 
@@ -559,8 +559,8 @@ else:
 # approach to multiple testing. *J R Stat Soc B* 1995;57:289–300.
 #
 # **Helper.** `cartrepro.stats.multiplicity.bh_adjust(p)` (= R `p.adjust(p, "BH")`), applied by
-# `cartrepro.derive.car1922_cytokines.screen(...)` (its `q_bh` column); the panel is
-# `cartrepro.methods_panels_diag.bh_panel(labels, p, alpha)`.
+# `cartrepro.analysis.car1922.cytokines.screen(...)` (its `q_bh` column); the panel is
+# `cartrepro.methods.diagnostics.bh_panel(labels, p, alpha)`.
 #
 # **Published numbers that use it:**
 
@@ -618,7 +618,7 @@ else:
 #
 # **Helper.** `scipy.stats.pearsonr(x, y)` (as the P1 notebooks call it) and
 # `cartrepro.stats.groups.spearman(x, y)`; the panel is
-# `cartrepro.methods_panels_diag.correlation_pair_panel(x, y, published_r, published_p, decimals=3)`.
+# `cartrepro.methods.diagnostics.correlation_pair_panel(x, y, published_r, published_p, decimals=3)`.
 #
 # **Published numbers that use it:**
 

@@ -42,17 +42,17 @@ data_dir = "data/reconstructed"  # cohort folder holding cd22/
 # %% tags=["hide-input"]
 import pandas as pd
 
+from cartrepro.analysis.cd22 import derive as derive
 from cartrepro.contract import load_paper
-from cartrepro.derive import cd22 as derive
-from cartrepro.ledger import entry
-from cartrepro.methods_panels import (
+from cartrepro.ledger.entries import entry
+from cartrepro.methods.survival import (
     km_method_panel,
     km_tools_panel,
     ledger_methods,
     spss_rounding_panel,
     would_print_matrix,
 )
-from cartrepro.page import no_data, say, show
+from cartrepro.pages.display import no_data, say, show
 from cartrepro.paths import is_shipped_cohort
 from cartrepro.stats.rounding import spss_round
 
@@ -226,7 +226,7 @@ else:
 # *Survival Analysis: Techniques for Censored and Truncated Data*, 2nd ed. Springer 2003, section 4.3.
 #
 # **Helper.** `km_at(..., conf_type="plain" | "log" | "log-log", conf_level=0.95)` (and the same argument of
-# `kaplan_meier` and of the `Curve` of `cartrepro.figures`); the transforms are those of R
+# `kaplan_meier` and of the `Curve` of `cartrepro.figures.survival`); the transforms are those of R
 # `survfit(conf.type=...)` and match R to 1e-6 in the reference tests.
 #
 # **Published numbers that use it.** P2's three Figure 4 numbers (plain, from the SPSS table) and P1's
@@ -371,7 +371,7 @@ else:
 # **Helper.** `cartrepro.stats.survival.cumulative_incidence(time, cause, event_of_interest=1,
 # conf_level=0.95)` (cause 0 = censored; estimate and variance equal to `cmprsk::cuminc` in the reference
 # tests; its interval is the log(-log) one, $\hat F^{\exp(\mp z\,\widehat{SE}/(\hat F \log \hat F))}$). The
-# analysis sets come from `cartrepro.derive.cd22.relapse_after_hct` (TRM censored, the paper's) and
+# analysis sets come from `cartrepro.analysis.cd22.derive.relapse_after_hct` (TRM censored, the paper's) and
 # `lfs_after_hct` (`event_type` relapse / trm / censored, for the competing-risks coding).
 #
 # **Published numbers that use it:** P2 uses 1 − KM, not the CIF:

@@ -43,10 +43,10 @@ from IPython.display import display
 from myst_nb import glue
 
 from cartrepro import record
-from cartrepro.derive import car1922 as derive
-from cartrepro.figures_p1 import IncidenceCurve, cumulative_incidence_figure, window_bars_figure
+from cartrepro.analysis.car1922 import derive as derive
+from cartrepro.figures.incidence import IncidenceCurve, cumulative_incidence_figure, window_bars_figure
+from cartrepro.ledger.record import comparison
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison
 from cartrepro.stats.survival import cumulative_incidence
 
 patients = derive.load_patients(data_dir)

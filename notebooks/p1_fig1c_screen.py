@@ -44,11 +44,11 @@ from IPython.display import display
 from matplotlib_venn import venn2
 
 from cartrepro import record
-from cartrepro.derive import car1922_cytokines as cyto
-from cartrepro.derive.car1922 import DISEASE_LABELS
-from cartrepro.figures import use_house_style
+from cartrepro.analysis.car1922 import cytokines as cyto
+from cartrepro.analysis.car1922.derive import DISEASE_LABELS
+from cartrepro.figures.survival import use_house_style
+from cartrepro.ledger.record import comparison, skip
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison, skip
 from cartrepro.stats.groups import pearson
 
 tables = cyto.load(data_dir)

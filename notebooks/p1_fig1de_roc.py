@@ -41,10 +41,10 @@ import pandas as pd
 from IPython.display import display
 
 from cartrepro import record
-from cartrepro.derive import car1922_cytokines as cyto
-from cartrepro.figures import PALETTE, use_house_style
+from cartrepro.analysis.car1922 import cytokines as cyto
+from cartrepro.figures.survival import PALETTE, use_house_style
+from cartrepro.ledger.record import comparison, skip
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison, skip
 from cartrepro.stats.diagnostics import auc, roc_curve, sens_spec_at, youden_cutoff
 
 tables = cyto.load(data_dir)

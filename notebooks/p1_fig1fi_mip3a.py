@@ -45,10 +45,10 @@ from IPython.display import display
 from myst_nb import glue
 
 from cartrepro import record
-from cartrepro.derive import car1922_cytokines as cyto
-from cartrepro.figures import PALETTE, Curve, km_figure, use_house_style
+from cartrepro.analysis.car1922 import cytokines as cyto
+from cartrepro.figures.survival import PALETTE, Curve, km_figure, use_house_style
+from cartrepro.ledger.record import comparison, skip
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison, skip
 from cartrepro.stats.diagnostics import sens_spec_at, youden_cutoff
 from cartrepro.stats.groups import pearson
 from cartrepro.stats.ranks import mann_whitney_auto

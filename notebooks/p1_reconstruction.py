@@ -42,8 +42,8 @@ import pandas as pd
 import yaml
 from IPython.display import Markdown, display
 
-from cartrepro.derive import car1922 as derive
-from cartrepro.page import show, show_assumptions, show_constraint_report
+from cartrepro.analysis.car1922 import derive as derive
+from cartrepro.pages.display import show, show_assumptions, show_constraint_report
 from cartrepro.paths import SHIPPED_DATA_DIR, is_shipped_cohort
 
 patients = derive.load_patients(data_dir)

@@ -41,10 +41,10 @@ import pandas as pd
 from IPython.display import display
 
 from cartrepro import record
-from cartrepro.derive import car1922 as derive
-from cartrepro.figures import Curve, km_figure
+from cartrepro.analysis.car1922 import derive as derive
+from cartrepro.figures.survival import Curve, km_figure
+from cartrepro.ledger.record import comparison
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison
 from cartrepro.stats.survival import km_at, logrank_test
 
 patients = derive.load_patients(data_dir)

@@ -39,9 +39,9 @@ from IPython.display import display
 from tableone import TableOne
 
 from cartrepro import record
-from cartrepro.derive import car1922 as derive
+from cartrepro.analysis.car1922 import derive as derive
+from cartrepro.ledger.record import comparison
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison
 
 patients = derive.load_patients(data_dir)
 reference = is_shipped_cohort(data_dir, "car1922")

@@ -35,13 +35,13 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from cartrepro import record
+from cartrepro.analysis.cd22 import derive as derive
+from cartrepro.analysis.cd22 import response as response
 from cartrepro.contract import load_paper
-from cartrepro.derive import cd22 as derive
-from cartrepro.derive import cd22_response as response
-from cartrepro.figures_p2 import dot_groups, forest
-from cartrepro.figures_response import response_bars
+from cartrepro.figures.groups import dot_groups, forest
+from cartrepro.figures.rates import response_bars
+from cartrepro.ledger.record import comparison, skip
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison, skip
 from cartrepro.stats.groups import student_t
 from cartrepro.stats.proportions import proportion_ci
 

@@ -35,11 +35,11 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from cartrepro import not_computable, record
+from cartrepro.analysis.cd22 import derive as derive
 from cartrepro.contract import load_paper
-from cartrepro.derive import cd22 as derive
-from cartrepro.figures_p2 import dot_groups, forest, grade_strips
+from cartrepro.figures.groups import dot_groups, forest, grade_strips
+from cartrepro.ledger.record import comparison
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison
 from cartrepro.stats.groups import student_t
 
 patients = load_paper(data_dir, "cd22")["patients"]

@@ -40,12 +40,12 @@ import numpy as np
 from IPython.display import display
 
 from cartrepro import record
+from cartrepro.analysis.cd22 import derive as derive
 from cartrepro.contract import load_paper
-from cartrepro.derive import cd22 as derive
-from cartrepro.figures import Curve, km_figure
-from cartrepro.ledger import entries_with_prefix
+from cartrepro.figures.survival import Curve, km_figure
+from cartrepro.ledger.entries import entries_with_prefix
+from cartrepro.ledger.record import comparison, skip
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison, skip
 from cartrepro.stats.survival import km_at
 
 patients = load_paper(data_dir, "cd22")["patients"]

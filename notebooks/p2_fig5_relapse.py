@@ -35,10 +35,10 @@ data_dir = "data/reconstructed"  # cohort folder holding cd22/
 import pandas as pd
 
 from cartrepro import not_computable, record
+from cartrepro.analysis.cd22 import derive as derive
 from cartrepro.contract import load_paper
-from cartrepro.derive import cd22 as derive
+from cartrepro.ledger.record import comparison
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison
 
 patients = load_paper(data_dir, "cd22")["patients"]
 reference = is_shipped_cohort(data_dir, "cd22")

@@ -35,11 +35,11 @@ peak_window_end = 15  # the paper's peak window is days 12 to 15
 # %% tags=["hide-input"]
 
 from cartrepro import not_computable, record
+from cartrepro.analysis.cd22 import derive as derive
 from cartrepro.contract import load_paper
-from cartrepro.derive import cd22 as derive
-from cartrepro.figures_p2 import dot_groups
+from cartrepro.figures.groups import dot_groups
+from cartrepro.ledger.record import comparison
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison
 from cartrepro.stats.groups import spearman
 
 patients = load_paper(data_dir, "cd22")["patients"]

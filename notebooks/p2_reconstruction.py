@@ -38,7 +38,7 @@ import yaml
 from IPython.display import Markdown, display
 
 from cartrepro.contract import load_paper
-from cartrepro.page import show_assumptions, show_constraint_report
+from cartrepro.pages.display import show_assumptions, show_constraint_report
 from cartrepro.paths import SHIPPED_DATA_DIR, is_shipped_cohort
 
 patients = load_paper(data_dir, "cd22")["patients"]

@@ -36,10 +36,10 @@ from IPython.display import HTML, display
 
 from cartrepro import not_computable, record
 from cartrepro.contract import load_paper
+from cartrepro.ledger.record import comparison
+from cartrepro.pages.table1 import cd22_table1
 from cartrepro.paths import is_shipped_cohort
-from cartrepro.record import comparison
 from cartrepro.stats.groups import student_t
-from cartrepro.table1 import cd22_table1
 
 patients = load_paper(data_dir, "cd22")["patients"]
 reference = is_shipped_cohort(data_dir, "cd22")

@@ -6,7 +6,7 @@ Inside a notebook::
     record("p2_fig4a_lfs_1y", 71.6, ci=(44.2, 99.0))
 """
 
-from cartrepro.record import not_computable, record
+from cartrepro.ledger.record import not_computable, record
 
 __all__ = ["record", "not_computable"]
 __version__ = "0.1.0"

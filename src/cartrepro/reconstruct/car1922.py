@@ -43,7 +43,8 @@ import pandas as pd
 import yaml
 from scipy.stats import norm
 
-from cartrepro.derive import car1922 as derive
+from cartrepro.analysis.car1922 import derive as derive
+from cartrepro.ledger.scorecard import round_half_up
 from cartrepro.reconstruct.framework import (
     Assumption,
     Constraint,
@@ -53,7 +54,6 @@ from cartrepro.reconstruct.framework import (
     order_statistics,
     provenance_record,
 )
-from cartrepro.scorecard import round_half_up
 from cartrepro.stats.survival import km_at, logrank_test
 
 GENERATOR_VERSION = "1.0"

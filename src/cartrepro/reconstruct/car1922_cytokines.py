@@ -47,9 +47,10 @@ import pandas as pd
 import yaml
 from scipy import stats
 
-from cartrepro.derive import car1922 as derive
-from cartrepro.derive.car1922_cytokines import peak_table
-from cartrepro.derive.car1922_cytokines import split as _split
+from cartrepro.analysis.car1922 import derive as derive
+from cartrepro.analysis.car1922.cytokines import peak_table
+from cartrepro.analysis.car1922.cytokines import split as _split
+from cartrepro.ledger.scorecard import round_half_up
 from cartrepro.reconstruct.framework import (
     Assumption,
     Constraint,
@@ -58,7 +59,6 @@ from cartrepro.reconstruct.framework import (
     first_accepted,
     provenance_record,
 )
-from cartrepro.scorecard import round_half_up
 from cartrepro.stats.diagnostics import auc, roc_curve, sens_spec_at, youden_cutoff
 from cartrepro.stats.ranks import mann_whitney_exact, rank_sum_distribution
 from cartrepro.stats.survival import logrank_test

@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cartrepro.derive import cd22 as derive
+from cartrepro.analysis.cd22 import derive as derive
+from cartrepro.ledger.scorecard import round_half_up
 from cartrepro.reconstruct.framework import (
     Assumption,
     Constraint,
@@ -40,7 +41,6 @@ from cartrepro.reconstruct.framework import (
     order_statistics,
     provenance_record,
 )
-from cartrepro.scorecard import round_half_up
 from cartrepro.stats.groups import mann_whitney, spearman, student_t
 from cartrepro.stats.survival import km_at
 

@@ -1,0 +1,409 @@
+"""The build: validate -> execute notebooks (papermill, parallel, cached) -> score -> render -> publish.
+
+``build(data_dir, out_dir)`` is what ``cartrepro build`` and ``make book`` run. Nothing under
+``out_dir/html``, ``results.json`` or ``scorecard.csv`` changes unless every step succeeded: all work
+happens in ``out_dir/.stage`` and is moved into place at the end.
+
+Layout of ``out_dir`` (default ``_build/``)::
+
+    html/            the book (published)
+    results.json     {ledger_id: value | {value, ci_low, ci_high}} for every recorded number (unrounded)
+    scorecard.csv    id, paper, kind, quantity, where, published, reproduced, verdict, reason
+    .cache/          executed notebooks keyed by the hash of their inputs
+    .stage/          the book source being assembled and rendered
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from cartrepro.paths import (
+    NOTEBOOKS_DIR,
+    PAPER_OF_PREFIX,
+    PUBLISHED_DIR,
+    REPO_ROOT,
+    SHIPPED_DATA_DIR,
+    SRC_DIR,
+    folder_digest,
+    is_shipped_cohort,
+)
+
+PIPELINE_VERSION = "1"
+BOOK_FILES = ("_config.yml", "_toc.yml")
+BOOK_DIR = "book"
+GENERATED = "book/_generated"
+
+
+class BuildError(RuntimeError):
+    """A step failed; the message says which and why. The published site was left untouched."""
+
+
+@dataclass
+class NotebookJob:
+    stem: str
+    source: Path
+    paper: str | None
+    parameters: dict
+    key: str = ""
+    status: str = "pending"  # executed | cached | no data | failed
+    seconds: float = 0.0
+    error: str = ""
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    jobs: list[NotebookJob] = field(default_factory=list)
+    scorecard_path: Path | None = None
+    results_path: Path | None = None
+    html_dir: Path | None = None
+    summary: str = ""
+
+    @property
+    def executed(self) -> list[str]:
+        return [j.stem for j in self.jobs if j.status == "executed"]
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def discover_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The text notebooks (``py:percent``) that make up the book, in name order."""
+    return sorted(p for p in notebooks_dir.glob("*.py") if not p.name.startswith("_"))
+
+
+def paper_of(stem: str) -> str | None:
+    """``p1_*`` reads car1922/, ``p2_*`` reads cd22/; other notebooks (methods, ...) always run and must
+    cope with either paper folder being absent themselves."""
+    return PAPER_OF_PREFIX.get(stem.split("_", 1)[0])
+
+
+def _code_digest() -> str:
+    """Everything besides the notebook and the data that can change a notebook's output."""
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    for path in sorted(SRC_DIR.rglob("*.py")):
+        digest.update(path.relative_to(SRC_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    for extra in [REPO_ROOT / "uv.lock", *sorted(PUBLISHED_DIR.glob("*.yaml"))]:
+        if extra.exists():
+            digest.update(extra.name.encode() + b"\0" + extra.read_bytes())
+    return digest.hexdigest()
+
+
+def data_digest(job: NotebookJob, data_dir: Path) -> str:
+    """A paper's notebook depends on its paper folder; any other notebook (methods, contract) on all of it."""
+    return folder_digest(data_dir / job.paper if job.paper else data_dir)
+
+
+def job_key(job: NotebookJob, data_digest: str, code_digest: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(job.source.read_bytes())
+    digest.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
+    digest.update(data_digest.encode())
+    digest.update(code_digest.encode())
+    return digest.hexdigest()
+
+
+def _ipc_kernel_manager(socket_dir: str):
+    """A kernel manager on unix-domain sockets in a directory of this kernel's own.
+
+    With TCP, jupyter_client picks a free port in one process and the kernel binds it in another: kernels
+    started at the same moment (parallel notebooks, another build on the machine) can pick the same port
+    and die ("Address already in use"). IPC sockets are named ``<ip>-<n>``, with ``ip`` defaulting to
+    ``kernel-ipc`` in the working directory, so parallel kernels started from one folder would share
+    socket names too; a private, short directory per kernel (unix socket paths are limited to ~108
+    characters) makes every name unique.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            return os.path.join(socket_dir, "kernel")
+
+    return IPCKernelManager
+
+
+def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, str]:
+    """Convert a text notebook to .ipynb (in the build folder, never in place) and run it with papermill.
+
+    Runs in a worker process. The kernel's own chatter (stderr) goes to ``<output>.log`` beside the
+    executed notebook. Returns (ok, error message naming the failing cell of the text notebook).
+    """
+    import jupytext
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    out = Path(output)
+    converted = out.with_suffix(".input.ipynb")
+    notebook = jupytext.read(source, fmt="py:percent")
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, str(converted))
+    log = out.with_suffix(".log")
+    socket_dir = tempfile.mkdtemp(prefix="crk-")
+    saved = os.dup(2)
+    try:
+        with open(log, "w") as sink:
+            os.dup2(sink.fileno(), 2)
+            papermill.execute_notebook(
+                str(converted), str(out), parameters=parameters, kernel_name="python3", cwd=str(REPO_ROOT),
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                kernel_manager_class=_ipc_kernel_manager(socket_dir))
+    except PapermillExecutionError as exc:
+        return False, _describe_failure(out, exc)
+    except Exception as exc:  # kernel died, invalid notebook, ...
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:] if log.exists() else []
+        return False, f"{type(exc).__name__}: {exc}" + "".join(f"\n    {line}" for line in tail)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        converted.unlink(missing_ok=True)
+        shutil.rmtree(socket_dir, ignore_errors=True)
+    return True, ""
+
+
+def _describe_failure(executed: Path, exc) -> str:
+    """'cell N (first line)': N counts the cells of the text notebook, not papermill's injected one."""
+    import nbformat
+
+    number, first_line = exc.cell_index + 1, ""
+    try:
+        cells = [c for c in nbformat.read(str(executed), as_version=4).cells  # drop papermill's error banners
+                 if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+        injected = sum(1 for c in cells[: exc.cell_index]
+                       if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+        number -= injected
+        first_line = next((ln for ln in cells[exc.cell_index].source.splitlines() if ln.strip()), "")
+    except (OSError, IndexError, ValueError):
+        pass
+    where = f"cell {number}" + (f" (`{first_line.strip()[:60]}`)" if first_line else "")
+    return f"{where}: {exc.ename}: {exc.evalue}"
+
+
+def _placeholder_notebook(job: NotebookJob, target: Path) -> None:
+    """The page of a notebook whose paper folder is absent from the data: 'not run: no data'."""
+    import jupytext
+    import nbformat
+
+    source = jupytext.read(job.source, fmt="py:percent")
+    title = next((c.source.splitlines()[0] for c in source.cells
+                  if c.cell_type == "markdown" and c.source.startswith("#")), f"# {job.stem}")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        f"{title}\n\n**Not run: no data.** The data folder of this build has no `{job.paper}/` folder, "
+        "so this analysis was skipped. See the data contract for what it needs.")]
+    nbformat.write(nb, str(target))
+
+
+def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int | None = None,
+          overrides: dict | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> BuildResult:
+    """Run the whole pipeline; raises BuildError (site untouched) when any step fails.
+
+    ``notebooks_dir`` exists for tests (a deliberately failing notebook); the book's table of contents
+    names the notebooks of ``notebooks/``.
+    """
+    from cartrepro.contract import ContractError, validate
+
+    data_dir = Path(data_dir or SHIPPED_DATA_DIR).resolve()
+    out_dir = Path(out_dir or REPO_ROOT / "_build").resolve()
+    workers = jobs or os.cpu_count() or 1
+    result = BuildResult(out_dir=out_dir)
+
+    _say(f"cartrepro build: data {data_dir}")
+    try:
+        report = validate(data_dir)
+    except ContractError as exc:  # the data path is not an existing folder
+        report = exc.report
+    if not report.ok:
+        raise BuildError("the data does not meet the contract:\n" + report.format())
+    if report.warnings:
+        _say(report.format())
+    papers = set(report.papers)
+    reference = {p for p in papers if is_shipped_cohort(data_dir, p)}
+    for paper in sorted(papers):
+        kind = "shipped reconstructed (synthetic) cohort" if paper in reference else "user data: no verdicts"
+        _say(f"  {paper}/: {kind}")
+
+    cache = out_dir / ".cache" / "notebooks"
+    work = out_dir / ".work"
+    for folder in (cache, work):
+        folder.mkdir(parents=True, exist_ok=True)
+    code_digest = _code_digest()
+    for source in discover_notebooks(notebooks_dir):
+        stem = source.stem
+        job = NotebookJob(stem, source, paper_of(stem), {"data_dir": _shown_path(data_dir), **(overrides or {})})
+        result.jobs.append(job)
+        if job.paper is not None and job.paper not in papers:
+            job.status = "no data"
+            continue
+        job.key = job_key(job, data_digest(job, data_dir), code_digest)
+        key_file = cache / f"{stem}.key"
+        if key_file.exists() and key_file.read_text() == job.key and (cache / f"{stem}.ipynb").exists():
+            job.status = "cached"
+    _run_jobs(result.jobs, work, cache, workers)
+
+    failed = [j for j in result.jobs if j.status == "failed"]
+    if failed:
+        lines = "\n".join(f"  notebook {j.stem} failed in {j.error}" for j in failed)
+        raise BuildError(f"{len(failed)} notebook(s) failed; the previous site is unchanged:\n{lines}")
+
+    stage = out_dir / ".stage"
+    records, declared = _collect(result.jobs, cache)
+    card = _score(records, declared, reference, papers)
+    _assemble(stage, result.jobs, cache, card, data_dir, reference)
+    _render(stage)
+    _publish(stage, out_dir, records, card, result)
+    return result
+
+
+def _shown_path(path: Path) -> str:
+    """Inside the repository: relative to it (the kernels run there), so pages and cache keys do not
+    depend on where the clone lives. Elsewhere: absolute."""
+    try:
+        return path.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int) -> None:
+    total = len(jobs)
+    position = {j.stem: i for i, j in enumerate(jobs, 1)}
+    for job in jobs:
+        if job.status in ("cached", "no data"):
+            _say(f"  [{position[job.stem]}/{total}] {job.stem}: {job.status}")
+    pending = [j for j in jobs if j.status == "pending"]
+    if not pending:
+        return
+    _say(f"  executing {len(pending)} notebook(s), {min(workers, len(pending))} at a time ...")
+    started = time.monotonic()
+    with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(execute_notebook, str(j.source), str(work / f"{j.stem}.ipynb"), j.parameters): j
+                   for j in pending}
+        for future in as_completed(futures):
+            job = futures[future]
+            job.seconds = time.monotonic() - started
+            ok, error = future.result()
+            if ok:
+                shutil.move(work / f"{job.stem}.ipynb", cache / f"{job.stem}.ipynb")
+                (cache / f"{job.stem}.key").write_text(job.key)
+                job.status = "executed"
+                _say(f"  [{position[job.stem]}/{total}] {job.stem}: executed ({job.seconds:.1f} s)")
+            else:
+                job.status, job.error = "failed", error
+                (cache / f"{job.stem}.key").unlink(missing_ok=True)
+                _say(f"  [{position[job.stem]}/{total}] {job.stem}: FAILED in {error}")
+
+
+def _collect(jobs: list[NotebookJob], cache: Path):
+    from cartrepro.ledger.record import read_records
+
+    records, declared = {}, {}
+    for job in jobs:
+        if job.status in ("executed", "cached"):
+            got, nc = read_records(cache / f"{job.stem}.ipynb")
+            clash = set(got) & set(records)
+            if clash:
+                raise BuildError(f"notebook {job.stem} records ids another notebook recorded: {sorted(clash)}")
+            records.update(got)
+            declared.update(nc)
+    return records, declared
+
+
+def _score(records, declared, reference: set[str], papers: set[str]):
+    from cartrepro.ledger.scorecard import build_scorecard
+
+    try:
+        return build_scorecard(records, not_computable=declared, reference_papers=reference, papers=papers)
+    except KeyError as exc:
+        raise BuildError(str(exc.args[0])) from None
+
+
+def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir: Path, reference: set[str]) -> None:
+    """The book source: config, prose pages, executed notebooks, generated scorecard tables."""
+    from cartrepro.pages.scorecard import scorecard_markdown
+
+    src = stage / "src"
+    if src.exists():
+        shutil.rmtree(src)
+    src.mkdir(parents=True)
+    for name in BOOK_FILES:
+        shutil.copy2(REPO_ROOT / name, src / name)
+    shutil.copytree(REPO_ROOT / BOOK_DIR, src / BOOK_DIR, ignore=shutil.ignore_patterns("_generated"))
+    (src / "notebooks").mkdir()
+    for job in jobs:
+        target = src / "notebooks" / f"{job.stem}.ipynb"
+        if job.status == "no data":
+            _placeholder_notebook(job, target)
+        else:
+            shutil.copy2(cache / f"{job.stem}.ipynb", target)
+    generated = src / GENERATED
+    generated.mkdir(parents=True)
+    (generated / "scorecard_tables.md").write_text(scorecard_markdown(card, reference), encoding="utf-8")
+
+
+def _render(stage: Path) -> None:
+    """Jupyter Book 1.x, never executing (execute_notebooks: off), warnings as errors."""
+    src = stage / "src"
+    # always from scratch: Sphinx writes e.g. `?v=` checksums on assets only when a previous render left them
+    # in place, so an incremental render is not byte-identical to a fresh one
+    shutil.rmtree(stage / "_build", ignore_errors=True)
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--path-output", str(stage),
+               "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
+    _say("  rendering the book (Jupyter Book, strict) ...")
+    done = subprocess.run(command, capture_output=True, text=True, cwd=stage)
+    if done.returncode != 0:
+        log = (done.stdout + done.stderr).strip().splitlines()
+        raise BuildError("Jupyter Book failed; the previous site is unchanged:\n" + "\n".join(log[-40:]))
+
+
+def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult) -> None:
+    """Move html, results.json and scorecard.csv into place together."""
+    from cartrepro.ledger.scorecard import summarise
+
+    built = stage / "_build" / "html"
+    new_html, old_html = out_dir / ".html-new", out_dir / ".html-old"
+    for tmp in (new_html, old_html):
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    shutil.copytree(built, new_html)
+    results_tmp = out_dir / ".results.json.new"
+    results_tmp.write_text(json.dumps({k: v.to_json() for k, v in sorted(records.items())}, indent=2) + "\n")
+    card_tmp = out_dir / ".scorecard.csv.new"
+    card.to_csv(card_tmp, index=False, lineterminator="\n")
+    html = out_dir / "html"
+    if html.exists():
+        html.rename(old_html)
+    new_html.rename(html)
+    os.replace(results_tmp, out_dir / "results.json")
+    os.replace(card_tmp, out_dir / "scorecard.csv")
+    if old_html.exists():
+        shutil.rmtree(old_html)
+    result.html_dir = html
+    result.results_path, result.scorecard_path = out_dir / "results.json", out_dir / "scorecard.csv"
+    counts = summarise(card)
+    lines = ["scorecard:"]
+    for (paper, kind), rows in counts.groupby(["paper", "kind"], sort=True):
+        parts = ", ".join(f"{n} {v}" for v, n in zip(rows["verdict"], rows["n"], strict=True))
+        lines.append(f"  {paper} {kind}: {parts}")
+    result.summary = "\n".join(lines)
+    _say(result.summary)
+    _say(f"site: {html / 'index.html'}")

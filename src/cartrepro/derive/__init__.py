@@ -1,1 +1,0 @@
-"""Derived analysis sets (never stored in the data contract)."""

@@ -1,0 +1,178 @@
+"""Recording reproduced numbers inside notebooks.
+
+``record(ledger_id, value, ci=(low, high))`` is the only way a notebook hands a number to the scorecard.
+It checks the id against the ledger, normalises the value (numpy scalars become plain numbers, nothing is
+rounded) and glues it into the executed notebook with myst-nb's ``glue``, under the ledger id
+(``<id>``, ``<id>__ci_low``, ``<id>__ci_high``) plus a ready-formatted string ``<id>__text`` for prose.
+The pipeline reads the glued values back from the executed notebook (:func:`read_records`), so the
+executed notebook is the single artefact a number comes from.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from cartrepro.ledger.entries import entry as ledger_entry
+from cartrepro.ledger.scorecard import Reproduced, build_scorecard, format_for_prose
+
+GLUE_MIME = "application/papermill.record/text/plain"
+CI_LOW, CI_HIGH, TEXT, NOT_COMPUTABLE = "__ci_low", "__ci_high", "__text", "__not_computable"
+
+#: what this kernel has recorded so far (id -> Reproduced), for the on-page comparison tables
+RECORDED: dict[str, Reproduced] = {}
+DECLARED_NOT_COMPUTABLE: dict[str, str] = {}
+
+
+def _plain(value: object) -> object:
+    """A JSON-able plain Python value: numpy scalars and arrays unwrapped; NaN/inf refused."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, np.ndarray | list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"cannot record {value!r}: a number, a list of numbers or a text is expected")
+    if isinstance(value, int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot record a non-finite value ({value!r})")
+        return value
+    raise TypeError(f"cannot record a value of type {type(value).__name__}")
+
+
+def _glue(name: str, value: object) -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    if get_ipython() is None:  # plain Python (tests, scripts): nothing to glue into
+        return
+    from myst_nb import glue
+
+    glue(name, value, display=False)
+
+
+def record(ledger_id: str, value: object, ci: tuple[float, float] | None = None) -> object:
+    """Record the reproduced value of a ledger entry (in the ledger's unit, unrounded).
+
+    ``ci`` is the (low, high) interval where the ledger entry has one. Returns the value, so a notebook can
+    write ``lfs = record("p2_fig4a_lfs_1y", 100 * point.estimate, ci=...)``.
+    """
+    entry = ledger_entry(ledger_id)
+    if entry.kind == "context":
+        raise ValueError(f"{ledger_id} is a context entry (protocol constant or literature): not recorded")
+    plain = _plain(value)
+    if entry.has_ci and ci is None:
+        raise ValueError(f"{ledger_id} is published with a confidence interval: pass ci=(low, high)")
+    rep = Reproduced(plain)
+    if ci is not None:
+        low, high = (_plain(c) for c in ci)
+        rep = Reproduced(plain, float(low), float(high))
+    RECORDED[ledger_id] = rep
+    _glue(ledger_id, plain)
+    if ci is not None:
+        _glue(ledger_id + CI_LOW, rep.ci_low)
+        _glue(ledger_id + CI_HIGH, rep.ci_high)
+    _glue(ledger_id + TEXT, format_for_prose(entry, rep))
+    return value
+
+
+def not_computable(ledger_id: str, reason: str) -> None:
+    """Declare that this data cannot give the number (shown as the scorecard's reason)."""
+    ledger_entry(ledger_id)
+    DECLARED_NOT_COMPUTABLE[ledger_id] = reason
+    _glue(ledger_id + NOT_COMPUTABLE, reason)
+    _glue(ledger_id + TEXT, "not computable")  # prose that glues this number still renders (and says so)
+
+
+class ComparisonTable:
+    """Published-vs-reproduced lines shown next to a figure (HTML in the book, a DataFrame in ``.frame``)."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    #: folder of the page this table is shown on, relative to the site root (for the methods-card links)
+    link_from = "notebooks"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        from cartrepro.methods.cards import card_href
+
+        rows = []
+        for r in self.frame.itertuples(index=False):
+            css = "verdict-" + r.verdict.replace(" ", "-")
+            reason = f'<div class="cr-reason">{escape(r.reason)}</div>' if r.reason else ""
+            quantity = escape(r.quantity)
+            href = card_href(ledger_entry(r.id), from_dir=self.link_from)
+            if href:
+                quantity = (f'<a class="cr-method" href="{escape(href, quote=True)}" '
+                            f'title="How this number is computed (methods chapter)">{quantity}</a>')
+            rows.append(
+                f'<tr><td>{quantity}<div class="cr-id"><code>{escape(r.id)}</code></div></td>'
+                f"<td>{escape(r.published)}</td><td>{escape(r.reproduced)}</td>"
+                f'<td><span class="cr-verdict {css}">{escape(r.verdict)}</span>{reason}</td></tr>')
+        head = "<tr><th>published number</th><th>paper</th><th>reproduced</th><th>verdict</th></tr>"
+        return f'<table class="cartrepro-compare"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def skip(ids: Iterable[str], reason: str) -> None:
+    """An analysis this data cannot support: declare its ids not computable and say why on the page.
+
+    For degenerate but valid cohorts (nobody transplanted, an empty comparison group, ...): the page shows
+    the reason, the scorecard carries it, and nothing is recorded for these ids.
+    """
+    from IPython.display import Markdown, display
+
+    for ledger_id in ids:
+        not_computable(ledger_id, reason)
+    display(Markdown(f"**Not computable on this data:** {reason}."))
+
+
+def comparison(ids: Iterable[str] | str, *, reference_data: bool) -> ComparisonTable:
+    """Published-vs-reproduced lines for some ledger ids (or every id with a prefix) of this kernel.
+
+    ``.frame`` holds id, quantity, published, reproduced, verdict, reason; verdicts only when
+    ``reference_data`` (the shipped cohort) is true.
+    """
+    from cartrepro.ledger.entries import entries_with_prefix
+
+    if isinstance(ids, str):
+        wanted = [e.id for e in entries_with_prefix(ids) if e.kind != "context"]
+    else:
+        wanted = list(ids)
+    papers = {ledger_entry(i).paper for i in wanted}
+    card = build_scorecard({k: v for k, v in RECORDED.items() if k in wanted},
+                           not_computable={k: v for k, v in DECLARED_NOT_COMPUTABLE.items() if k in wanted},
+                           reference_papers=papers if reference_data else (), papers=papers)
+    card = card.set_index("id").loc[wanted].reset_index()
+    return ComparisonTable(card[["id", "quantity", "published", "reproduced", "verdict", "reason"]])
+
+
+def read_records(ipynb: Path) -> tuple[dict[str, Reproduced], dict[str, str]]:
+    """The numbers an executed notebook recorded, and the ids it declared not computable."""
+    import nbformat
+
+    nb = nbformat.read(str(ipynb), as_version=4)
+    glued: dict[str, object] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and GLUE_MIME in output.get("data", {}):
+                glued[name] = ast.literal_eval(output["data"][GLUE_MIME])
+    records: dict[str, Reproduced] = {}
+    declared: dict[str, str] = {}
+    for name, value in glued.items():
+        if name.endswith(NOT_COMPUTABLE):
+            declared[name.removesuffix(NOT_COMPUTABLE)] = str(value)
+        elif "__" not in name:
+            records[name] = Reproduced(value, glued.get(name + CI_LOW), glued.get(name + CI_HIGH))
+    return records, declared

@@ -1,0 +1,17 @@
+"""Shared fixtures: one full build of the book on the shipped cohorts, reused by the pipeline and browser tests."""
+
+from pathlib import Path
+
+import pytest
+
+from cartrepro.paths import SHIPPED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> tuple[Path, object]:
+    """(out_dir, BuildResult) of a fresh `cartrepro build` on the shipped data (no cache)."""
+    from cartrepro.build.pipeline import build
+
+    out = tmp_path_factory.mktemp("book")
+    result = build(SHIPPED_DATA_DIR, out, jobs=2)
+    return out, result

@@ -1,0 +1,174 @@
+"""The whole pipeline on the shipped cohort: outputs, cache, failures that leave the site alone."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cartrepro.build.cli import main as cli_main
+from cartrepro.build.pipeline import BuildError, build
+from cartrepro.paths import NOTEBOOKS_DIR, SHIPPED_DATA_DIR
+
+pytestmark = pytest.mark.slow
+
+FIG4 = {"p2_fig4a_lfs_1y": (71.6, 44.2, 99.0), "p2_fig4b_relapse_1y": (9.1, 0.0, 26.2),
+        "p2_fig4c_lfs_1y": (58.1, 35.2, 81.0)}
+
+
+def test_build_publishes_site_results_and_scorecard(built_book):
+    out, result = built_book
+    assert (out / "html" / "index.html").is_file()
+    assert (out / "html" / "notebooks" / "p2_fig4_long_term_outcome.html").is_file()
+    assert {j.status for j in result.jobs} == {"executed"}
+    results = json.loads((out / "results.json").read_text())
+    for ledger_id, (value, low, high) in FIG4.items():
+        got = results[ledger_id]
+        assert round(got["value"], 1) == value
+        assert (round(got["ci_low"], 1), round(got["ci_high"], 1)) == (low, high)
+
+
+def test_every_fig4_data_entry_is_reproduced(built_book):
+    out, _ = built_book
+    card = pd.read_csv(out / "scorecard.csv", keep_default_na=False)
+    fig4 = card[card["id"].str.startswith("p2_fig4") & (card["kind"] == "data")]
+    assert len(fig4) == 10
+    assert (fig4["verdict"] == "reproduced").all(), fig4[fig4["verdict"] != "reproduced"].to_string()
+    assert list(card.columns) == ["id", "paper", "kind", "quantity", "where", "published", "reproduced", "verdict",
+                                  "reason"]
+
+
+def test_scorecard_page_shows_the_table(built_book):
+    out, _ = built_book
+    page = (out / "html" / "book" / "scorecard.html").read_text()
+    assert "p2_fig4a_lfs_1y" in page and "71.6 (44.2–99.0)" in page
+
+
+def test_a_second_build_without_changes_executes_nothing(built_book):
+    out, first = built_book
+    before = {p.name: p.stat().st_mtime_ns for p in (out / ".cache" / "notebooks").glob("*.ipynb")}
+    again = build(SHIPPED_DATA_DIR, out, jobs=2)
+    assert again.executed == []
+    assert {j.status for j in again.jobs} == {"cached"}
+    after = {p.name: p.stat().st_mtime_ns for p in (out / ".cache" / "notebooks").glob("*.ipynb")}
+    assert before == after
+    assert json.loads((out / "results.json").read_text())["p2_fig4c_lfs_1y"]["value"] == pytest.approx(58.1)
+
+
+def _copy_site(out: Path, tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(out, site, ignore=shutil.ignore_patterns(".stage", ".work"))
+    return site
+
+
+def _snapshot(site: Path) -> dict[str, bytes]:
+    files = [site / "results.json", site / "scorecard.csv", *sorted((site / "html").rglob("*.html"))]
+    return {str(p.relative_to(site)): p.read_bytes() for p in files}
+
+
+def test_a_failing_notebook_names_itself_and_its_cell_and_keeps_the_site(built_book, tmp_path):
+    site = _copy_site(built_book[0], tmp_path)
+    before = _snapshot(site)
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS_DIR, notebooks, ignore=shutil.ignore_patterns("*.ipynb"))
+    (notebooks / "p2_zz_broken.py").write_text("# %%\nx = 1\n\n# %%\n1 / 0\n")
+    with pytest.raises(BuildError) as err:
+        build(SHIPPED_DATA_DIR, site, jobs=2, notebooks_dir=notebooks)
+    message = str(err.value)
+    assert "p2_zz_broken" in message and "ZeroDivisionError" in message and "cell 2 (`1 / 0`)" in message
+    assert _snapshot(site) == before
+
+
+def test_bad_data_fails_before_running_anything_and_keeps_the_site(built_book, tmp_path, capsys):
+    site = _copy_site(built_book[0], tmp_path)
+    before = _snapshot(site)
+    bad = tmp_path / "bad"
+    shutil.copytree(SHIPPED_DATA_DIR, bad)
+    csv = bad / "cd22" / "patients.csv"
+    lines = csv.read_text().splitlines()
+    lines[3] = lines[3].replace("proof_of_concept", "pilot", 1)
+    csv.write_text("\n".join(lines) + "\n")
+    assert cli_main(["build", "--data", str(bad), "--out", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "cd22/patients.csv, line 4" in err and "enrollment" in err and "'pilot'" in err
+    assert _snapshot(site) == before
+
+
+def test_other_data_is_shown_without_verdicts(tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(SHIPPED_DATA_DIR / "cd22", other / "cd22")  # P2 only: every paper of this build is "other"
+    csv = other / "cd22" / "patients.csv"
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    frame.loc[0, "age_years"] = "12"  # any change makes it "not the shipped cohort"
+    frame.to_csv(csv, index=False)
+    out = tmp_path / "out"
+    build(other, out, jobs=2)
+    card = pd.read_csv(out / "scorecard.csv", keep_default_na=False)
+    assert set(card["verdict"]) == {"no verdict"}
+    assert card.set_index("id").loc["p2_fig4a_lfs_1y", "reproduced"] == "71.6 (44.2–99.0)"
+
+
+def test_two_fresh_builds_are_byte_identical(built_book, tmp_path):
+    """Same inputs -> same numbers, same figures, same pages (no cache shared between the two)."""
+    first, _ = built_book
+    second = tmp_path / "again"
+    build(SHIPPED_DATA_DIR, second, jobs=2)
+
+    def published(out: Path) -> dict[str, bytes]:
+        files = [out / "results.json", out / "scorecard.csv"]
+        files += sorted(p for p in (out / "html").rglob("*") if p.suffix in {".html", ".png"})
+        return {str(p.relative_to(out)): p.read_bytes() for p in files}
+
+    a, b = published(first), published(second)
+    assert a.keys() == b.keys()
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_cache_keys_follow_the_data_each_notebook_reads(tmp_path):
+    """A paper's notebook keys on its paper folder; a notebook of no paper on the whole data folder."""
+    from cartrepro.build.pipeline import NotebookJob, data_digest
+
+    data = tmp_path / "data"
+    shutil.copytree(SHIPPED_DATA_DIR, data)
+    methods = NotebookJob("methods_x", tmp_path / "methods_x.py", None, {})
+    p1 = NotebookJob("p1_x", tmp_path / "p1_x.py", "car1922", {})
+    before = data_digest(methods, data), data_digest(p1, data)
+    csv = data / "cd22" / "patients.csv"
+    csv.write_text(csv.read_text().replace(",male,", ",female,", 1))
+    after = data_digest(methods, data), data_digest(p1, data)
+    assert after[0] != before[0]  # the methods page reads cd22/: it must run again
+    assert after[1] == before[1]  # a P1 notebook does not read cd22/: its cache stays valid
+
+
+def test_every_method_link_in_the_site_lands_on_a_card(built_book):
+    """One click from a number to its method card: every link resolves to an existing section id."""
+    import re
+    from urllib.parse import urldefrag
+
+    html = built_book[0] / "html"
+    links = 0
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for href in re.findall(r'class="cr-method" href="([^"]+)"', text):
+            target, anchor = urldefrag(href)
+            landing = (page.parent / target).resolve()
+            assert landing.is_file(), f"{page.name}: {href}"
+            assert f'id="{anchor}"' in landing.read_text(encoding="utf-8"), f"{page.name}: {href}"
+            links += 1
+    assert links > 100  # the scorecard alone links most ledger entries
+
+
+def test_kernels_started_together_do_not_collide(tmp_path):
+    """Four kernels at once from the same folder (TCP ports and shared IPC socket names both collided)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from cartrepro.build.pipeline import execute_notebook
+
+    source = str(NOTEBOOKS_DIR / "p2_fig5_relapse.py")
+    with ProcessPoolExecutor(4, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(execute_notebook, source, str(tmp_path / f"run{i}.ipynb"),
+                               {"data_dir": "data/reconstructed"}) for i in range(4)]
+        results = [f.result() for f in futures]
+    assert results == [(True, "")] * 4

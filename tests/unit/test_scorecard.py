@@ -1,0 +1,127 @@
+"""Verdicts at the printed precision, the ledger link to inconsistencies, and the project's ledger copy."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cartrepro.ledger.entries import Entry, load_ledger, published_numbers
+from cartrepro.ledger.scorecard import (
+    DIFFERS,
+    INCONSISTENT,
+    NO_VERDICT,
+    NOT_COMPUTABLE,
+    NOT_RECORDED,
+    REPRODUCED,
+    Reproduced,
+    build_scorecard,
+    format_for_prose,
+    round_half_up,
+    verdict,
+)
+
+SHARED_LEDGER = Path(__file__).resolve().parents[3] / "shared" / "ledger"
+
+
+def test_round_half_up_is_not_bankers_rounding():
+    assert str(round_half_up(0.125, 2)) == "0.13"  # round() would give 0.12
+    assert str(round_half_up(26.15, 1)) == "26.2"
+    assert str(round_half_up(9.099999999999998, 1)) == "9.1"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (71.6, ["71.6"]), (10, ["10"]), (0.0, ["0.0"]), ("6, 6.6, 14", ["6", "6.6", "14"]),
+    ("4 of 7", ["4", "7"]), ("10.0 x 5.3 x 5.9", ["10.0", "5.3", "5.9"]), ("no significant differences", None),
+])
+def test_published_numbers_keep_the_printed_precision(value, expected):
+    assert published_numbers(value) == expected
+
+
+def test_the_three_figure4_numbers_are_reproduced_at_printed_precision():
+    ledger = load_ledger()
+    v, _ = verdict(ledger["p2_fig4a_lfs_1y"], Reproduced(71.6, 44.1605, 99.0395))
+    assert v == REPRODUCED
+    # 26.1 (unrounded Greenwood) is not the printed 26.2
+    v, reason = verdict(ledger["p2_fig4b_relapse_1y"], Reproduced(9.0909, 0.0, 26.08))
+    assert v == DIFFERS and "26.1" in reason
+
+
+def test_a_value_off_in_the_printed_digit_differs_and_names_both_numbers():
+    v, reason = verdict(load_ledger()["p2_ltf_hct_day_median"], Reproduced(56))
+    assert v == DIFFERS
+    assert "printed 55" in reason and "reproduced 56" in reason
+
+
+def test_the_paper_truncating_24_of_34_is_inconsistent_in_the_paper():
+    entry = load_ledger()["p2_resp_cr_enrolled"]
+    assert entry.inconsistency is not None and entry.inconsistency.id == "pct_24_34"
+    v, reason = verdict(entry, Reproduced(100 * 24 / 34))
+    assert v == INCONSISTENT
+    assert "70.6" in reason and "Truncation" in reason
+
+
+def test_lists_compare_elementwise_and_by_length():
+    entry = load_ledger()["p2_ltf_nft_remission_times"]  # 6, 6.6, 14
+    assert verdict(entry, Reproduced([6.045, 6.604, 13.996]))[0] == REPRODUCED
+    assert verdict(entry, Reproduced([6.045, 6.704, 13.996]))[0] == DIFFERS
+    assert verdict(entry, Reproduced([6.045, 6.604]))[0] == DIFFERS
+
+
+def test_a_missing_ci_is_not_reproduced():
+    assert verdict(load_ledger()["p2_fig4c_lfs_1y"], Reproduced(58.1))[0] == DIFFERS
+
+
+def test_other_verdicts():
+    ledger = load_ledger()
+    assert verdict(ledger["p2_n_poc"], None)[0] == NOT_RECORDED
+    assert verdict(ledger["p2_n_poc"], None, not_computable="no enrollment column")[0] == NOT_COMPUTABLE
+    assert verdict(ledger["p2_n_poc"], Reproduced(14), reference_data=False)[0] == NO_VERDICT
+    assert verdict(ledger["p2_fig2c_cr_by_fusion_genes"], Reproduced(50.0))[0] == NO_VERDICT
+    v, reason = verdict(ledger["p2_dose_p"], Reproduced(0.001))
+    assert v == REPRODUCED and reason.startswith("construction:")
+
+
+def test_scorecard_rejects_ids_that_are_not_in_the_ledger():
+    with pytest.raises(KeyError, match="p2_fig4a_lfs_1yy"):
+        build_scorecard({"p2_fig4a_lfs_1yy": Reproduced(1.0)})
+
+
+def test_scorecard_rows_and_no_verdicts_on_user_data():
+    card = build_scorecard({"p2_n_poc": Reproduced(14)}, reference_papers=(), papers=["cd22"])
+    assert set(card["paper"]) == {"cd22"}
+    assert "context" not in set(card["kind"])
+    assert set(card["verdict"]) == {NO_VERDICT}
+
+
+def test_prose_format():
+    ledger = load_ledger()
+    assert format_for_prose(ledger["p2_fig4a_lfs_1y"], Reproduced(71.6, 44.16, 99.04)) == "71.6% (95% CI 44.2–99.0)"
+    assert format_for_prose(ledger["p2_ltf_cr_hct"], Reproduced(11)) == "11"
+
+
+def test_entry_kinds_are_known():
+    assert {e.kind for e in load_ledger().values()} <= {"data", "construction", "figure_only", "context"}
+    assert isinstance(load_ledger()["p2_n_poc"], Entry)
+
+
+@pytest.mark.skipif(not SHARED_LEDGER.is_dir(), reason="the shared ledger is not beside this clone")
+@pytest.mark.parametrize("name", ["p1_car1922.yaml", "p2_cd22.yaml"])
+def test_project_ledger_holds_every_shared_entry_with_the_same_value(name):
+    shared = yaml.safe_load((SHARED_LEDGER / name).read_text())
+    ours = load_ledger()
+    for item in shared["entries"]:
+        assert item["id"] in ours, item["id"]
+        assert ours[item["id"]].value == item.get("value"), item["id"]
+        assert ours[item["id"]].kind == item["kind"], item["id"]
+
+
+def test_ci_bounds_keep_the_printed_trailing_zeros():
+    from cartrepro.ledger.entries import printed_literal
+
+    assert printed_literal("60.7", "78.86% (95% CI 60.70–89.32%)") == "60.70"
+    assert printed_literal("60.7", "60.75") == "60.7"  # another number: left alone
+    entry = next(e for e in load_ledger().values() if e.has_ci and "60.70" in e.printed)
+    assert entry.ci_literals()[0] == "60.70"
+    # at the printed 2 decimals, 60.694 is 60.69: it must not pass as the printed 60.70
+    assert verdict(entry, Reproduced(entry.value, 60.694, entry.ci_high))[0] == DIFFERS
+    assert verdict(entry, Reproduced(entry.value, 60.704, entry.ci_high))[0] == REPRODUCED
