@@ -14,7 +14,8 @@ from scipy.stats import rankdata
 from cartrepro.stats.diagnostics import auc, proportion_ci_hybrid, roc_curve, sens_spec_at, youden_cutoff
 from cartrepro.stats.ranks import mann_whitney_exact, rank_sum_distribution
 
-FIXTURE = json.loads((Path(__file__).resolve().parents[1] / "reference" / "fixtures" / "ranks_diagnostics.json").read_text())
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
+FIXTURE = json.loads((REFERENCE / "fixtures" / "ranks_diagnostics.json").read_text())
 MW, ROC, HYBRID = FIXTURE["mann_whitney"], FIXTURE["roc"], FIXTURE["hybrid"]
 
 
