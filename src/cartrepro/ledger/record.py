@@ -11,12 +11,11 @@ executed notebook is the single artefact a number comes from.
 from __future__ import annotations
 
 import ast
-import math
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
-
+from cartrepro.analysis.results import NotComputable, Results
+from cartrepro.analysis.results import plain as plain_value
 from cartrepro.ledger.entries import entry as ledger_entry
 from cartrepro.ledger.scorecard import Reproduced, build_scorecard, format_for_prose
 
@@ -26,23 +25,6 @@ CI_LOW, CI_HIGH, TEXT, NOT_COMPUTABLE = "__ci_low", "__ci_high", "__text", "__no
 #: what this kernel has recorded so far (id -> Reproduced), for the on-page comparison tables
 RECORDED: dict[str, Reproduced] = {}
 DECLARED_NOT_COMPUTABLE: dict[str, str] = {}
-
-
-def _plain(value: object) -> object:
-    """A JSON-able plain Python value: numpy scalars and arrays unwrapped; NaN/inf refused."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, np.ndarray | list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        raise TypeError(f"cannot record {value!r}: a number, a list of numbers or a text is expected")
-    if isinstance(value, int | str):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"cannot record a non-finite value ({value!r})")
-        return value
-    raise TypeError(f"cannot record a value of type {type(value).__name__}")
 
 
 def _glue(name: str, value: object) -> None:
@@ -66,12 +48,12 @@ def record(ledger_id: str, value: object, ci: tuple[float, float] | None = None)
     entry = ledger_entry(ledger_id)
     if entry.kind == "context":
         raise ValueError(f"{ledger_id} is a context entry (protocol constant or literature): not recorded")
-    plain = _plain(value)
+    plain = plain_value(value)
     if entry.has_ci and ci is None:
         raise ValueError(f"{ledger_id} is published with a confidence interval: pass ci=(low, high)")
     rep = Reproduced(plain)
     if ci is not None:
-        low, high = (_plain(c) for c in ci)
+        low, high = (plain_value(c) for c in ci)
         rep = Reproduced(plain, float(low), float(high))
     RECORDED[ledger_id] = rep
     _glue(ledger_id, plain)
@@ -135,6 +117,25 @@ def skip(ids: Iterable[str], reason: str) -> None:
     for ledger_id in ids:
         not_computable(ledger_id, reason)
     display(Markdown(f"**Not computable on this data:** {reason}."))
+
+
+def record_all(*results: Results) -> None:
+    """Record every outcome of one or more analysis results: values with ``record``, reasons with ``not_computable``.
+
+    The page shows each distinct not-computable reason once, with the numbers it affects.
+    """
+    from IPython.display import Markdown, display
+
+    reasons: dict[str, list[str]] = {}
+    for result in results:
+        for ledger_id, outcome in result.items():
+            if isinstance(outcome, NotComputable):
+                not_computable(ledger_id, outcome.reason)
+                reasons.setdefault(outcome.reason, []).append(ledger_id)
+            else:
+                record(ledger_id, outcome.value, ci=outcome.ci)
+    for reason in reasons:
+        display(Markdown(f"**Not computable on this data:** {reason}."))
 
 
 def comparison(ids: Iterable[str] | str, *, reference_data: bool) -> ComparisonTable:

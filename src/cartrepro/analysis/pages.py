@@ -1,0 +1,74 @@
+"""The register of book pages that compute numbers: which analysis function each page runs, with which parameters.
+
+One :class:`Page` per notebook that records ledger ids. Its ``compute`` is the function the notebook calls
+(the notebook may call the steps one by one, then ``record_all`` their results; ``compute`` returns their
+union). Its ``parameters`` are the page's papermill parameters, declared once here: the notebook's
+``parameters`` cell must carry the same names and defaults (a test holds them equal), and
+``cartrepro build/results --param`` checks every value against these declarations before anything runs.
+
+``compute_all`` runs every page in one process, without kernels: ``cartrepro results``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cartrepro.analysis.results import Results
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One analysis parameter of a page: its default, the values it may take and what it means."""
+
+    name: str
+    default: object
+    help: str
+    choices: tuple | None = None  # allowed values (None: any value of the default's type)
+    kind: type | None = None  # the value's type when the default is None (e.g. spss_decimals=None)
+
+    @property
+    def type(self) -> type:
+        return self.kind or type(self.default)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A notebook that records numbers, and the in-process function that computes them."""
+
+    notebook: str  # file stem under notebooks/, e.g. "p2_fig4_long_term_outcome"
+    paper: str  # "cd22" or "car1922": the cohort folder it reads
+    compute: Callable[..., Results]  # compute(tables, **parameters) -> Results
+    parameters: tuple[Parameter, ...] = ()
+
+    def defaults(self) -> dict[str, object]:
+        return {p.name: p.default for p in self.parameters}
+
+
+def all_pages() -> list[Page]:
+    """Every registered page, P2 (cd22) then P1 (car1922), in book order."""
+    from cartrepro.analysis import car1922, cd22
+
+    return [*getattr(cd22, "PAGES", ()), *getattr(car1922, "PAGES", ())]
+
+
+def compute_all(data_dir: str | Path, params: Mapping[str, Mapping[str, object]] | None = None) -> Results:
+    """Every page's numbers on one cohort folder, in one process.
+
+    ``params`` maps a notebook stem to its parameter values (already checked); pages whose paper folder
+    is absent are not run (as the book shows them "not run: no data").
+    """
+    from cartrepro.contract import load_paper
+
+    params = params or {}
+    tables: dict[str, dict | None] = {}
+    merged = Results()
+    for page in all_pages():
+        if page.paper not in tables:
+            tables[page.paper] = load_paper(data_dir, page.paper)
+        if tables[page.paper] is None:
+            continue
+        values = {**page.defaults(), **params.get(page.notebook, {})}
+        merged.extend(page.compute(tables[page.paper], **values))
+    return merged
