@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from cartrepro.analysis.time import DAYS_PER_MONTH
 from cartrepro.figures.survival import PALETTE, use_house_style
 from cartrepro.stats.survival import cumulative_incidence
 
@@ -29,7 +30,7 @@ class IncidenceCurve:
 
 
 def cumulative_incidence_figure(curves: list[IncidenceCurve], *, title: str, ylabel: str,
-                                time_scale: float = 30.4375, xlabel: str = "Months after infusion",
+                                time_scale: float = DAYS_PER_MONTH, xlabel: str = "Months after infusion",
                                 show_ci: bool = False) -> Figure:
     """Aalen-Johansen cumulative incidence step curves (competing events accounted for)."""
     use_house_style()

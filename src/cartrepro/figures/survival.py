@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cartrepro.analysis.time import DAYS_PER_MONTH
 from cartrepro.stats.survival import kaplan_meier
 
 PALETTE = ["#1f4e79", "#c0504d", "#4f8a3c", "#7f6084", "#d98c1f"]
@@ -62,7 +63,7 @@ def _value_at(t_steps: np.ndarray, values: np.ndarray, t: np.ndarray) -> np.ndar
     return values[np.searchsorted(t_steps, t, side="right") - 1]
 
 
-def km_figure(curves: list[Curve], *, title: str, ylabel: str, time_scale: float = 30.4375,
+def km_figure(curves: list[Curve], *, title: str, ylabel: str, time_scale: float = DAYS_PER_MONTH,
               xlabel: str = "Months", show_ci: bool = True, xmax: float | None = None) -> Figure:
     """Kaplan-Meier step curves with dashed 95% CI lines and tick marks at censoring times."""
     use_house_style()

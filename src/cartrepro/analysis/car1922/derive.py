@@ -9,16 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-DAYS_PER_MONTH = 30.4375
+from cartrepro.analysis.time import DAYS_PER_MONTH, months  # noqa: F401 (re-exported)
+
 SIX_MONTHS_DAYS = 6 * DAYS_PER_MONTH
 DISEASE_LABELS = {"b_all": "B-ALL", "b_nhl": "B-NHL"}
 #: relapse windows of Fig 1b (months after infusion): (0,6], (6,12], (12,18], (18,24], >24
 WINDOW_LABELS = ("0-6", "6-12", "12-18", "18-24", ">24")
 
 
-def months(days) -> np.ndarray | float:
-    """Days to months (days / 30.4375)."""
-    return np.asarray(days, dtype=float) / DAYS_PER_MONTH if not np.isscalar(days) else days / DAYS_PER_MONTH
 
 
 def _flag(series: pd.Series) -> np.ndarray:

@@ -10,14 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrepro.analysis.time import DAYS_PER_MONTH, months  # noqa: F401 (re-exported)
+
 #: day-30 responses counted as complete remission (CR/CRi, MRD-negative or positive)
 CR_RESPONSES = ("cr_mrd_negative", "cr_mrd_positive")
-DAYS_PER_MONTH = 30.4375
 
 
-def months(days) -> np.ndarray | float:
-    """Days to months as the reconstruction convention states (days / 30.4375)."""
-    return np.asarray(days, dtype=float) / DAYS_PER_MONTH if not np.isscalar(days) else days / DAYS_PER_MONTH
 
 
 def _mask(condition: pd.Series) -> np.ndarray:
