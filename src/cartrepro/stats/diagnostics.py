@@ -84,6 +84,15 @@ def roc_curve(cases, controls, *, direction: Direction) -> pd.DataFrame:
 
     Thresholds are -inf, the midpoints of adjacent distinct pooled values and +inf. With
     ``direction="lower"`` a value below the threshold is a positive test, else a value above it.
+
+    Examples
+    --------
+    >>> curve = roc_curve([0.8, 1.1, 1.3, 2.0], [1.2, 2.5, 3.0, 3.1, 4.0], direction="lower")
+    >>> print(curve.iloc[3:6].to_string())
+       threshold  sensitivity  specificity
+    3       1.25         0.50          0.8
+    4       1.65         0.75          0.8
+    5       2.25         1.00          0.8
     """
     x, y = _clean(cases, "cases"), _clean(controls, "controls")
     if direction not in ("lower", "higher"):
@@ -117,6 +126,14 @@ def auc(cases, controls, *, direction: Direction, conf_level: float = 0.95) -> A
 
     See the module docstring for the formulas; the DeLong interval equals R pROC
     ``ci.auc(roc(...), method = "delong")``.
+
+    Examples
+    --------
+    >>> area = auc([0.8, 1.1, 1.3, 2.0], [1.2, 2.5, 3.0, 3.1, 4.0], direction="lower")
+    >>> round(area.auc, 4), round(area.se_hanley_mcneil, 4), round(area.se_delong, 4)
+    (0.9, 0.1118, 0.1155)
+    >>> [round(bound, 4) for bound in area.ci_delong]
+    [0.6737, 1.0]
     """
     x, y = _oriented(cases, controls, direction)
     n_c, n_n = x.size, y.size
@@ -153,7 +170,13 @@ class Cutoff:
 
 
 def youden_cutoff(cases, controls, *, direction: Direction) -> Cutoff:
-    """The midpoint threshold maximising sensitivity + specificity - 1 (ties: the highest sensitivity)."""
+    """The midpoint threshold maximising sensitivity + specificity - 1 (ties: the highest sensitivity).
+
+    Examples
+    --------
+    >>> youden_cutoff([0.8, 1.1, 1.3, 2.0], [1.2, 2.5, 3.0, 3.1, 4.0], direction="lower")
+    Cutoff(threshold=2.25, sensitivity=1.0, specificity=0.8, youden=0.8)
+    """
     curve = roc_curve(cases, controls, direction=direction)
     j = np.round(curve["sensitivity"] + curve["specificity"] - 1, 12)
     best = curve[j == j.max()].sort_values("sensitivity", kind="mergesort").iloc[-1]
@@ -162,7 +185,16 @@ def youden_cutoff(cases, controls, *, direction: Direction) -> Cutoff:
 
 
 def proportion_ci_hybrid(k: int, n: int, *, conf_level: float = 0.95) -> ProportionCI:
-    """k/n with GraphPad Prism's hybrid Wilson/Brown interval (see the module docstring)."""
+    """k/n with GraphPad Prism's hybrid Wilson/Brown interval (see the module docstring).
+
+    Examples
+    --------
+    One success in nine: the lower bound is the exact Poisson-type limit, the upper one Wilson's.
+
+    >>> ci = proportion_ci_hybrid(1, 9)
+    >>> round(100 * ci.estimate, 2), round(100 * ci.ci_low, 2), round(100 * ci.ci_high, 2)
+    (11.11, 0.57, 43.5)
+    """
     wilson = proportion_ci(k, n, method="wilson", conf_level=conf_level)
     alpha = 1 - conf_level
     x_star = 2 if n <= 50 else 3
@@ -183,7 +215,16 @@ class SensSpec:
 
 def sens_spec_at(cases, controls, threshold: float, *, direction: Direction,
                  conf_level: float = 0.95) -> SensSpec:
-    """Sensitivity and specificity at ``threshold`` (strict comparisons) with hybrid Wilson/Brown CIs."""
+    """Sensitivity and specificity at ``threshold`` (strict comparisons) with hybrid Wilson/Brown CIs.
+
+    Examples
+    --------
+    >>> result = sens_spec_at([0.8, 1.1, 1.3, 2.0], [1.2, 2.5, 3.0, 3.1, 4.0], 1.5, direction="lower")
+    >>> result.sensitivity.k, result.sensitivity.n, result.specificity.k, result.specificity.n
+    (3, 4, 4, 5)
+    >>> round(100 * result.sensitivity.ci_low, 1), round(100 * result.sensitivity.ci_high, 1)
+    (30.1, 98.7)
+    """
     x, y = _clean(cases, "cases"), _clean(controls, "controls")
     if direction == "lower":
         tp, tn = int((x < threshold).sum()), int((y > threshold).sum())

@@ -76,6 +76,14 @@ def proportion_ci(k: int, n: int, *, method: Method = "clopper-pearson", conf_le
     ``method`` is ``"clopper-pearson"`` (exact; = R ``binom.test``) or ``"wilson"`` (score interval without
     continuity correction; = R ``prop.test(correct = FALSE)``). ``k`` and ``n`` must be whole numbers
     (ints, numpy integers, or floats such as ``24.0``) with ``0 <= k <= n`` and ``n >= 1``.
+
+    Examples
+    --------
+    >>> exact = proportion_ci(24, 34)
+    >>> round(100 * exact.estimate, 1), round(100 * exact.ci_low, 1), round(100 * exact.ci_high, 1)
+    (70.6, 52.5, 84.9)
+    >>> [round(v, 1) for v in proportion_ci(24, 34, method="wilson").percent()]
+    [70.6, 53.8, 83.2]
     """
     k_int, n_int = _count(k, "k"), _count(n, "n")
     if n_int <= 0:

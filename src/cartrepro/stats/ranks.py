@@ -39,14 +39,20 @@ from scipy.stats import rankdata
 
 from cartrepro.stats.groups import TestResult, _clean
 
-__all__ = ["EXACT_MAX_CELLS", "mann_whitney_auto", "mann_whitney_exact", "rank_sum_distribution"]
+__all__ = ["EXACT_MAX_CELLS", "exact_table_cells", "mann_whitney_auto", "mann_whitney_exact", "rank_sum_distribution"]
 
 #: the largest rank-sum table (cells of 8 bytes) the exact test builds: 5e6 cells = 40 MB
 EXACT_MAX_CELLS = 5_000_000
 
 
 def exact_table_cells(n_a: int, n_b: int) -> int:
-    """Cells of the table :func:`rank_sum_distribution` builds for groups of these sizes (doubled ranks)."""
+    """Cells of the table :func:`rank_sum_distribution` builds for groups of these sizes (doubled ranks).
+
+    Examples
+    --------
+    >>> exact_table_cells(13, 26)
+    12026
+    """
     n = n_a + n_b
     top = n_a * (2 * n - n_a + 1)  # the largest doubled rank sum of n_a values
     return (n_a + 1) * (top + 1)
@@ -56,6 +62,14 @@ def rank_sum_distribution(doubled_ranks: np.ndarray, k: int) -> np.ndarray:
     """Counts of each doubled rank sum over all size-``k`` subsets of ``doubled_ranks`` (integers >= 0).
 
     ``counts[s]`` is the number of subsets whose doubled ranks sum to ``s``; ``counts.sum() == C(N, k)``.
+
+    Examples
+    --------
+    The six pairs of the doubled ranks 2, 4, 6, 8 sum to 6, 8, 10 (twice), 12 and 14:
+
+    >>> counts = rank_sum_distribution([2, 4, 6, 8], 2)
+    >>> {s: int(c) for s, c in enumerate(counts) if c}
+    {6: 1, 8: 1, 10: 2, 12: 1, 14: 1}
     """
     ranks = np.asarray(doubled_ranks, dtype=np.int64)
     if ranks.ndim != 1 or (ranks < 0).any():
@@ -81,6 +95,12 @@ def mann_whitney_exact(a, b) -> TestResult:
     P = Pr(|W - E| >= |w - E|) over all C(N, n_a) splits of the pooled mid-ranks (StatXact, GraphPad Prism).
     Equal to R ``wilcox.test(exact = TRUE)`` without ties and ``coin::wilcox_test(distribution = "exact")``
     with ties. Returns U of group ``a`` (from mid-ranks), the P value and the group sizes.
+
+    Examples
+    --------
+    >>> result = mann_whitney_exact([1, 2, 2, 4], [3, 5, 6, 6, 7])
+    >>> result.statistic, round(result.p_value, 5)
+    (1.0, 0.03175)
     """
     x, y = _clean(a, "group a"), _clean(b, "group b")
     pooled = np.concatenate([x, y])
@@ -100,6 +120,12 @@ def mann_whitney_auto(a, b, *, max_cells: int = EXACT_MAX_CELLS) -> TestResult:
     """The exact test (:func:`mann_whitney_exact`, the papers' method) while its table fits ``max_cells``;
     beyond, the normal approximation with tie and continuity correction (R ``wilcox.test(exact = FALSE)``),
     which is accurate at the sizes where the exact table would not fit. ``method`` says which was used.
+
+    Examples
+    --------
+    >>> result = mann_whitney_auto([1.1, 2.3, 2.9, 3.4, 4.0], [3.8, 4.4, 5.1, 5.6, 6.2, 7.0])
+    >>> result.method, round(result.p_value, 5)
+    ('exact', 0.00866)
     """
     from dataclasses import replace
 

@@ -24,6 +24,13 @@ def spss_round(x: float, decimals: int) -> float:
     unchanged.
 
     Raises ``ValueError`` if ``decimals`` is not a non-negative integer.
+
+    Examples
+    --------
+    >>> spss_round(2.675, 2), round(2.675, 2)
+    (2.68, 2.67)
+    >>> spss_round(0.0005, 3), spss_round(-0.0005, 3)
+    (0.001, -0.001)
     """
     if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
         raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
