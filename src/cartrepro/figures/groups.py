@@ -39,8 +39,8 @@ def dot_groups(groups: dict[str, np.ndarray], *, title: str, ylabel: str, annota
             ax.hlines(np.median(values), i - 0.3, i + 0.3, color="black", lw=1.5)
     ax.set_xticks(range(len(groups)), [f"{k}\n(n={len(v)})" for k, v in groups.items()])
     ax.set_xlim(-0.6, len(groups) - 0.4)
-    if log:
-        ax.set_yscale("log")
+    if log and any(np.any(np.asarray(v, dtype=float) > 0) for v in groups.values()):
+        ax.set_yscale("log")  # a log axis needs a positive value (an absent optional column has none)
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     if annotation:

@@ -65,9 +65,15 @@ def _value_at(t_steps: np.ndarray, values: np.ndarray, t: np.ndarray) -> np.ndar
 
 def km_figure(curves: list[Curve], *, title: str, ylabel: str, time_scale: float = DAYS_PER_MONTH,
               xlabel: str = "Months", show_ci: bool = True, xmax: float | None = None) -> Figure:
-    """Kaplan-Meier step curves with dashed 95% CI lines and tick marks at censoring times."""
+    """Kaplan-Meier step curves with dashed 95% CI lines and tick marks at censoring times.
+
+    A curve without patients is not drawn; with none left the plot says so (an empty analysis set).
+    """
     use_house_style()
     fig, ax = plt.subplots()
+    curves = [curve for curve in curves if len(curve.time)]
+    if not curves:
+        ax.text(0.5, 0.5, "no patients in this analysis set", ha="center", va="center", transform=ax.transAxes)
     for colour, curve in zip(PALETTE, curves, strict=False):
         t, s, lo, hi = _steps(curve, time_scale)
         end = max(float(np.max(curve.time)) / time_scale, t[-1])
@@ -84,7 +90,7 @@ def km_figure(curves: list[Curve], *, title: str, ylabel: str, time_scale: float
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
-    if len(curves) > 1 or curves[0].label:
+    if len(curves) > 1 or (curves and curves[0].label):
         ax.legend(loc="best")
     fig.tight_layout()
     return fig

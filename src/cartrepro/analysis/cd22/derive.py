@@ -16,8 +16,6 @@ from cartrepro.analysis.time import DAYS_PER_MONTH, months  # noqa: F401 (re-exp
 CR_RESPONSES = ("cr_mrd_negative", "cr_mrd_positive")
 
 
-
-
 def _mask(condition: pd.Series) -> np.ndarray:
     """A plain boolean array from a nullable comparison (missing counts as False)."""
     return condition.fillna(False).to_numpy(dtype=bool) if condition.dtype != bool else condition.to_numpy()
@@ -51,13 +49,32 @@ def _first_event(patients: pd.DataFrame, origin: pd.Series) -> pd.DataFrame:
     })
 
 
+def in_remission_at_hct(patients: pd.DataFrame) -> pd.Series:
+    """Boolean mask: CR patients bridged to allo-HCT while in remission (the Fig 4a/4b analysis set).
+
+    The paper's Figure 4 is titled "Long-term outcome of CR patients"; its text counts "the 11 CR patients
+    who received allo-HCT" and, in the Discussion, "the 11 CR patients who were successfully bridged to
+    subsequent allo-HCT" (../shared/papers/004_61affcd28f3b063d.txt, Results "Long-term follow up" and
+    Discussion). So a patient enters 4a/4b when (1) the day-30 response was CR/CRi and (2) the HCT came
+    while still in remission. A patient who was transplanted without CR (no response, partial response,
+    not evaluated) is not a CR patient: excluded. A CR patient whose relapse was found **on or before the
+    HCT day** was not bridged *in remission* (the transplant treated the relapse): excluded from 4a/4b, and
+    counted among the CR patients who relapsed without further therapy (:func:`further_therapy`); in 4c
+    (all CR patients, from infusion) that relapse is an event as any other.
+    """
+    hct = patients["hct_day"].astype("Float64")
+    relapse = patients["relapse_day"].astype("Float64")
+    relapsed_first = (relapse <= hct).fillna(False).astype(bool)
+    return complete_remission(patients) & hct.notna().astype(bool) & ~relapsed_first
+
+
 def lfs_after_hct(patients: pd.DataFrame) -> pd.DataFrame:
     """Leukemia-free survival after allo-HCT (Fig 4a): origin the HCT day, events relapse or death.
 
-    Analysis set: patients with an HCT after CAR-T (``hct_day`` present). ``event_type`` is ``relapse``,
-    ``death`` (treatment-related mortality: death without relapse) or ``censored``.
+    Analysis set: :func:`in_remission_at_hct` (CR patients bridged to HCT in remission). ``event_type`` is
+    ``relapse``, ``death`` (treatment-related mortality: death without relapse) or ``censored``.
     """
-    hct = patients[patients["hct_day"].notna()]
+    hct = patients[in_remission_at_hct(patients)]
     table = _first_event(hct, hct["hct_day"].astype("Float64"))
     table["event_type"] = table["event_type"].replace({"death": "trm"})
     return table
@@ -89,10 +106,14 @@ def lfs_of_cr_patients(patients: pd.DataFrame) -> pd.DataFrame:
 
 
 def further_therapy(patients: pd.DataFrame) -> pd.Series:
-    """What each CR patient did after remission: ``hct``, ``withdrew``, ``lost``, or ``none`` (NFT)."""
+    """What each CR patient did after remission: ``hct``, ``withdrew``, ``lost``, or ``none`` (NFT).
+
+    ``hct`` means bridged to allo-HCT in remission (:func:`in_remission_at_hct`); a CR patient whose HCT
+    followed a relapse relapsed without further therapy first and counts as ``none``.
+    """
     cr = patients[complete_remission(patients)]
     course = np.select(
-        [_mask(cr["hct_day"].notna()), _mask(cr["off_study"] == "withdrew_for_chemotherapy"),
+        [_mask(in_remission_at_hct(cr)), _mask(cr["off_study"] == "withdrew_for_chemotherapy"),
          _mask(cr["off_study"] == "lost_to_follow_up")],
         ["hct", "withdrew", "lost"], default="none")
     return pd.Series(course, index=cr["patient_id"].to_numpy(), name="further_therapy")

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartrepro.analysis.cd22.derive import CR_RESPONSES
+from cartrepro.analysis.cd22.common import column, mask, numbers, percent, t_test_p
+from cartrepro.analysis.cd22.derive import CR_RESPONSES, complete_remission, subgroup_rates, subgroups
+from cartrepro.analysis.results import Results, merge
+from cartrepro.stats.proportions import proportion_ci
 
 #: the day-30 responses of an evaluated patient, in the order Figure 2a stacks them
 RESPONSES: tuple[str, ...] = ("cr_mrd_negative", "cr_mrd_positive", "partial_response", "no_response")
@@ -101,3 +104,124 @@ def count_matrix(counts: pd.DataFrame) -> pd.DataFrame:
     wide["n"] = counts.groupby("group")["group_n"].first().loc[list(GROUPS)]
     wide.columns.name = None
     return wide
+
+
+# ----- the Figure 2 page: analysis functions returning Results ------------------------------------------
+
+
+def _rate(r: Results, counts: pd.DataFrame, ledger_id: str, group: str, responses) -> dict | None:
+    """Add k/n of a group in percent; return the row of the rates table (None when the group is empty)."""
+    k, n = count(counts, group, responses)
+    if n == 0:
+        r.skip([ledger_id], f"no evaluated patient in the group {GROUP_LABELS[group]}")
+        return None
+    ci = proportion_ci(k, n)
+    r.add(ledger_id, 100 * k / n)
+    return {"rate": ledger_id, "k/n": f"{k}/{n}", "%": f"{100 * k / n:.1f}",
+            "95% CI (Clopper-Pearson)": f"{100 * ci.ci_low:.1f}–{100 * ci.ci_high:.1f}"}
+
+
+def evaluation(patients: pd.DataFrame, early_death_days: int = 30) -> Results:
+    """Who was evaluated on day 30: early deaths (before ``early_death_days``), their day-15 assessment,
+    the deaths on day 10 ("2 died on day 10 without evaluation") and the number evaluated."""
+    r = Results()
+    early = early_deaths(patients, early_death_days)
+    r.add("p2_resp_early_deaths", int(early.sum()))
+    r.add("p2_resp_early_death_day10", int(mask(patients.loc[early, "death_day"] == 10).sum()))
+    day15 = column(patients, "day15_response")[early]
+    if day15.notna().any():
+        r.add("p2_resp_early_death_cri", int(mask(day15.isin(CR_RESPONSES)).sum()))
+        r.add("p2_resp_early_death_nr", int(mask(day15 == "no_response").sum()))
+    else:
+        r.skip(["p2_resp_early_death_cri", "p2_resp_early_death_nr"],
+               "no day-15 assessment of an early death is recorded (optional column day15_response)")
+    r.add("p2_resp_n_evaluated", int(evaluated(patients).sum()))
+    return r
+
+
+#: Figure 2a rates: ledger id, group, responses counted
+FIG2A_RATES = (("p2_fig2a_cr_evaluated", ALL_EVALUATED, CR_RESPONSES),
+               ("p2_fig2a_cr_hr", "hematological_relapse", CR_RESPONSES),
+               ("p2_fig2a_mrdneg_hr", "hematological_relapse", "cr_mrd_negative"),
+               ("p2_fig2a_mrd_conversion", "fcm_mrd_positive", CR_RESPONSES),
+               ("p2_fig2a_cr_emd", "exclusive_emd", CR_RESPONSES),
+               ("p2_disc_mrdneg_evaluated", ALL_EVALUATED, "cr_mrd_negative"))
+#: Figure 2a counts: ledger id, group, responses counted
+FIG2A_COUNTS = (("p2_fig2a_pr_emd", "exclusive_emd", "partial_response"),
+                ("p2_fig2a_derived_mrdneg_cr", ALL_EVALUATED, "cr_mrd_negative"),
+                ("p2_fig2a_derived_mrdpos_cr", ALL_EVALUATED, "cr_mrd_positive"),
+                ("p2_fig2a_derived_pr", ALL_EVALUATED, "partial_response"),
+                ("p2_fig2a_derived_nr", ALL_EVALUATED, "no_response"),
+                ("p2_fig2a_derived_nr_hr", "hematological_relapse", "no_response"),
+                ("p2_fig2a_derived_nr_mrdpos", "fcm_mrd_positive", "no_response"),
+                ("p2_fig2a_derived_nr_emd", "exclusive_emd", "no_response"),
+                ("p2_resp_objective_responders", ALL_EVALUATED, OBJECTIVE_RESPONSES))
+
+
+def fig2a(patients: pd.DataFrame) -> Results:
+    """Figure 2a: response rates with exact (Clopper-Pearson) CIs, counts, the CR rate of all enrolled
+    patients and the partial responder's mass sizes. Frames: ``counts`` (tidy, for the bars) and ``rates``."""
+    r = Results()
+    counts = response_counts(patients)
+    rows = [_rate(r, counts, *spec) for spec in FIG2A_RATES]
+    percent(r, "p2_resp_cr_enrolled", int(complete_remission(patients).sum()), len(patients), "patients")
+    for ledger_id, group, responses in FIG2A_COUNTS:
+        r.add(ledger_id, count(counts, group, responses)[0])
+    pr = patients[mask(patients["day30_response"] == "partial_response")]
+    sizes = {"p2_fig2a_pr_mass_before": "emd_size_before_cm", "p2_fig2a_pr_mass_after": "emd_size_day30_cm"}
+    recorded = [column(pr, c).notna().all() for c in sizes.values()]
+    if len(pr) == 1 and all(recorded):
+        for ledger_id, name in sizes.items():
+            r.add(ledger_id, [float(x) for x in str(pr[name].iloc[0]).split("x")])
+    else:
+        r.skip(list(sizes), f"{len(pr)} partial responders (the paper describes one), or the mass sizes are not "
+                            "recorded (optional columns emd_size_before_cm, emd_size_day30_cm)")
+    r.frames["counts"] = counts
+    r.frames["rates"] = pd.DataFrame([row for row in rows if row],
+                                     columns=["rate", "k/n", "%", "95% CI (Clopper-Pearson)"])
+    return r
+
+
+def fig2b(patients: pd.DataFrame) -> Results:
+    """Figure 2b: peak CAR-T level of objective responders vs non-responders among the evaluated (Student's
+    t), and the non-responders without any expansion. Frame ``groups``: the two series of peaks."""
+    r = Results()
+    assessed = patients[evaluated(patients)]
+    peak = numbers(assessed["peak_car_pct_cd3"])
+    response = assessed.loc[peak.index, "day30_response"]
+    responders, non_responders = peak[mask(response.isin(OBJECTIVE_RESPONSES))], peak[mask(response == "no_response")]
+    t_test_p(r, "p2_fig2b_p_expansion_response", responders, non_responders,
+             "peak expansion, responders vs non-responders")
+    r.add("p2_fig2b_nr_no_expansion", int((non_responders == 0).sum()))
+    r.frames["groups"] = {"responders": responders.to_numpy(), "non-responders": non_responders.to_numpy()}
+    return r
+
+
+def fig2c(patients: pd.DataFrame) -> Results:
+    """Figure 2c (*illustrative*): CR rate by baseline subgroup among the evaluated, exact CIs.
+
+    The paper shows these rates only in the figure and gives neither the subgroup membership nor the
+    cut-points: the panel is illustrative (adults 18 or older, high burden 50% blasts or more here).
+    Frame ``rates``: one row per subgroup (:func:`cartrepro.analysis.cd22.derive.subgroup_rates`).
+    """
+    r = Results()
+    assessed = patients[evaluated(patients)]
+    if assessed.empty:
+        r.skip(["p2_fig2c_cr_by_previous_transplantation", "p2_fig2c_cr_by_disease_burden"],
+               "no patient was evaluated on day 30")
+        rates = pd.DataFrame(columns=["section", "label", "k", "n", "estimate", "ci_low", "ci_high"])
+    else:
+        rates = subgroup_rates(assessed["day30_response"].isin(CR_RESPONSES), subgroups(assessed))
+        for ledger_id, section in (("p2_fig2c_cr_by_previous_transplantation", "Previous allo-HCT"),
+                                   ("p2_fig2c_cr_by_disease_burden", "Marrow burden")):
+            r.add(ledger_id, [100 * float(v) for v in rates.loc[rates["section"] == section, "estimate"]])
+    r.skip(["p2_fig2c_cr_by_high_risk_gene_mutations", "p2_fig2c_cr_by_fusion_genes"],
+           "mutation and fusion-gene status are not in the data contract")
+    r.frames["rates"] = rates
+    return r
+
+
+def response_rates(tables: dict[str, pd.DataFrame], early_death_days: int = 30) -> Results:
+    """Every number of the Figure 2 page: :func:`evaluation`, :func:`fig2a`, :func:`fig2b`, :func:`fig2c`."""
+    patients = tables["patients"]
+    return merge([evaluation(patients, early_death_days), fig2a(patients), fig2b(patients), fig2c(patients)])
