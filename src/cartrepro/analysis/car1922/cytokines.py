@@ -9,6 +9,8 @@ parameter). Statistics come from ``cartrepro.stats``: the screen is the exact Ma
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -17,6 +19,7 @@ from cartrepro.stats.multiplicity import bh_adjust
 from cartrepro.stats.ranks import mann_whitney_auto
 
 GROUPS = ("nr_er", "remission")
+_GREEK = str.maketrans({"α": "a", "β": "b", "γ": "g", "κ": "k"})
 GROUP_LABELS = {"nr_er": "NR/ER", "remission": "> 6-month remission"}
 
 
@@ -31,17 +34,40 @@ def load(data_dir) -> dict[str, pd.DataFrame] | None:
     return load_paper(resolve_data_dir(data_dir), "car1922")
 
 
+def analyte_key(name: str) -> str:
+    """The spelling-free key of an analyte name: lower case, Greek letters as Latin, only letters and digits.
+
+    ``MIP3α``, ``MIP3a`` and ``MIP-3A`` are one analyte (the contract warns when a file mixes spellings).
+
+    Examples
+    --------
+    >>> analyte_key("MIP3α") == analyte_key("MIP-3a")
+    True
+    """
+    return re.sub(r"[^0-9a-z]", "", str(name).lower().translate(_GREEK))
+
+
 def peak_table(cytokines: pd.DataFrame, patients: pd.DataFrame, cohort: str, analyte: str,
                window_months: float = 6.0, timepoint: str = "il6_peak") -> pd.DataFrame:
-    """One analyte of one cohort: ``patient_id, fold_change, group, disease, pfs_day, pfs_event``.
+    """One analyte of one cohort: ``patient_id, fold_change, group, disease, pfs_day, pfs_event``, one row per
+    patient, sorted by ``patient_id``.
 
-    ``group`` is ``nr_er`` / ``remission`` / missing (not evaluable) by the ``window_months`` rule.
+    ``analyte`` matches any spelling with the same :func:`analyte_key`. ``group`` is ``nr_er`` / ``remission``
+    / missing (not evaluable) by the ``window_months`` rule. The paper has one specimen per patient and
+    timepoint; should a patient have several, the one with the smallest ``sample_id`` is used (a documented,
+    row-order-independent choice).
     """
-    sub = cytokines[(cytokines["timepoint"] == timepoint) & (cytokines["cohort"] == cohort)
-                    & (cytokines["analyte"] == analyte)][["patient_id", "fold_change"]]
+    key = analyte_key(analyte)
+    mask = ((cytokines["timepoint"] == timepoint) & (cytokines["cohort"] == cohort)).to_numpy(dtype=bool)
+    sub = cytokines[mask]
+    names = sub["analyte"].astype(str)
+    keys = {name: analyte_key(name) for name in names.unique()}
+    sub = sub[(names.map(keys) == key).to_numpy(dtype=bool)]
+    sub = (sub.sort_values(["patient_id", "sample_id"], kind="mergesort")
+           .drop_duplicates("patient_id")[["patient_id", "fold_change"]])
     info = patients.assign(group=derive.response_group(patients, window_months))[
         ["patient_id", "group", "disease", "pfs_day", "pfs_event"]]
-    return sub.merge(info, on="patient_id", how="left", validate="one_to_one")
+    return sub.merge(info, on="patient_id", how="left", validate="one_to_one").reset_index(drop=True)
 
 
 def split(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -50,31 +76,53 @@ def split(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             frame.loc[frame["group"] == "remission", "fold_change"].to_numpy(float))
 
 
+def labelled_specimens(cytokines: pd.DataFrame, patients: pd.DataFrame, *, cohort: str = "training",
+                       window_months: float = 6.0, timepoint: str = "il6_peak") -> pd.DataFrame:
+    """Every analyte of one cohort and timepoint, one value per analyte and patient, with the patient's label:
+    ``key, analyte, patient_id, fold_change, group, disease`` (the :func:`peak_table` rows of all analytes).
+
+    ``analyte`` is the smallest spelling (code-point order) of the analyte's :func:`analyte_key`.
+    """
+    mask = ((cytokines["timepoint"] == timepoint) & (cytokines["cohort"] == cohort)).to_numpy(dtype=bool)
+    sub = cytokines.loc[mask, ["sample_id", "patient_id", "analyte", "fold_change"]].astype(
+        {"sample_id": str, "patient_id": str, "analyte": str})
+    names = sub["analyte"].unique()
+    keys = {name: analyte_key(name) for name in names}
+    sub = sub.assign(key=sub["analyte"].map(keys))
+    shown = sub.groupby("key")["analyte"].min()
+    sub = (sub.sort_values(["key", "patient_id", "sample_id"], kind="mergesort")
+           .drop_duplicates(["key", "patient_id"]).assign(analyte=lambda f: f["key"].map(shown)))
+    info = pd.DataFrame({"patient_id": patients["patient_id"].astype(str).to_numpy(),
+                         "group": derive.response_group(patients, window_months).to_numpy(),
+                         "disease": patients["disease"].astype(str).to_numpy()})
+    return sub.drop(columns="sample_id").merge(info, on="patient_id", how="left").reset_index(drop=True)
+
+
 def screen(cytokines: pd.DataFrame, patients: pd.DataFrame, *, cohort: str = "training",
            window_months: float = 6.0, disease: str | None = None) -> pd.DataFrame:
     """NR/ER vs remission for every analyte of a cohort: n and median per group, P, BH q.
 
     P is the exact Mann-Whitney test (the paper's) while it fits in memory, else the normal approximation
-    (:func:`~cartrepro.stats.ranks.mann_whitney_auto`; the ``test`` column says which).
-
-    Rows in the order of first appearance of the analytes in the table; ``disease`` restricts to one
-    disease (Fig. 1c).
+    (:func:`~cartrepro.stats.ranks.mann_whitney_auto`; the ``test`` column says which); an analyte with an
+    empty group has no P (NaN, and no q). One row per analyte (spellings with one :func:`analyte_key` are one
+    analyte), sorted by analyte name (code-point order), so the result does not depend on the order of the
+    table's rows; ``disease`` restricts to one disease (Fig. 1c).
     """
-    analytes = pd.unique(cytokines.loc[(cytokines["cohort"] == cohort)
-                                       & (cytokines["timepoint"] == "il6_peak"), "analyte"])
+    long = labelled_specimens(cytokines, patients, cohort=cohort, window_months=window_months)
+    if disease is not None:
+        long = long[long["disease"] == disease]
     rows = []
-    for analyte in analytes:
-        frame = peak_table(cytokines, patients, cohort, analyte, window_months)
-        if disease is not None:
-            frame = frame[frame["disease"] == disease]
+    for analyte, frame in sorted(long.groupby("analyte"), key=lambda item: item[0]):
         nr, rem = split(frame)
         test = mann_whitney_auto(nr, rem) if nr.size and rem.size else None
         rows.append({"analyte": analyte, "n_nr_er": nr.size, "n_remission": rem.size,
                      "median_nr_er": float(np.median(nr)) if nr.size else np.nan,
                      "median_remission": float(np.median(rem)) if rem.size else np.nan,
                      "p": test.p_value if test else np.nan, "test": test.method if test else ""})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["analyte", "n_nr_er", "n_remission", "median_nr_er", "median_remission",
+                                      "p", "test"])
     ok = out["p"].notna()
     out["q_bh"] = np.nan
-    out.loc[ok, "q_bh"] = bh_adjust(out.loc[ok, "p"].to_numpy())
+    if ok.any():
+        out.loc[ok, "q_bh"] = bh_adjust(out.loc[ok, "p"].to_numpy())
     return out

@@ -15,8 +15,8 @@ SIX_MONTHS_DAYS = 6 * DAYS_PER_MONTH
 DISEASE_LABELS = {"b_all": "B-ALL", "b_nhl": "B-NHL"}
 #: relapse windows of Fig 1b (months after infusion): (0,6], (6,12], (12,18], (18,24], >24
 WINDOW_LABELS = ("0-6", "6-12", "12-18", "18-24", ">24")
-
-
+#: ledger-id suffix of each disease
+SUFFIX = {"b_all": "ball", "b_nhl": "bnhl"}
 
 
 def _flag(series: pd.Series) -> np.ndarray:
@@ -106,6 +106,46 @@ def failure_events(patients: pd.DataFrame) -> pd.DataFrame:
 def percent(k: int, n: int) -> float:
     """k of n in percent (unrounded)."""
     return 100.0 * k / n
+
+
+def add_percent(r, ledger_id: str, k: int, n: int, denominator: str) -> None:
+    """Add k of n in percent to the Results ``r``, or declare it not computable when n is 0.
+
+    ``denominator`` names the set the percentage is of (it goes into the reason).
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.results import Results
+    >>> r = Results()
+    >>> add_percent(r, "p1_nr_ball_pct", 3, 26, "evaluable B-ALL patients")
+    >>> add_percent(r, "p1_nr_bnhl_pct", 0, 0, "evaluable B-NHL patients")
+    >>> round(r.value("p1_nr_ball_pct"), 2), r.not_computable()
+    (11.54, {'p1_nr_bnhl_pct': 'no evaluable B-NHL patients: the percentage has no denominator'})
+    """
+    if n == 0:
+        r.skip([ledger_id], f"no {denominator}: the percentage has no denominator")
+    else:
+        r.add(ledger_id, percent(int(k), int(n)))
+
+
+def add_range(r, stem: str, values, what: str, suffix: str = "") -> None:
+    """Add ``{stem}_median{suffix}``, ``_min``, ``_max`` of ``values`` (missing dropped), or the reason.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.results import Results
+    >>> r = Results()
+    >>> add_range(r, "p1_t1_age", [11, 44, 67], "B-ALL ages", "_ball")
+    >>> [r.value(f"p1_t1_age_{s}_ball") for s in ("median", "min", "max")]
+    [44.0, 11.0, 67.0]
+    """
+    array = pd.Series(values, dtype="Float64").dropna().to_numpy(dtype=float)
+    ids = [f"{stem}_{s}{suffix}" for s in ("median", "min", "max")]
+    if array.size == 0:
+        r.skip(ids, f"no {what}: no median or range")
+        return
+    for ledger_id, value in zip(ids, (np.median(array), array.min(), array.max()), strict=True):
+        r.add(ledger_id, float(value))
 
 
 def load_patients(data_dir) -> pd.DataFrame | None:

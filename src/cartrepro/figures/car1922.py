@@ -1,0 +1,196 @@
+"""Figures of the P1 (CAR19/22) pages, drawn from the frames of the analysis results (``r.frames``).
+
+Each function takes what :mod:`cartrepro.analysis.car1922` put in ``Results.frames`` and returns a matplotlib
+Figure in the house style (:mod:`cartrepro.figures.survival`). On data that cannot give a panel (an empty
+group, no cutoff) the figure says so in place of the panel, so that the notebooks need no branches.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from cartrepro.analysis.car1922.derive import DISEASE_LABELS
+from cartrepro.analysis.time import DAYS_PER_MONTH
+from cartrepro.figures.incidence import IncidenceCurve, cumulative_incidence_figure
+from cartrepro.figures.survival import PALETTE, Curve, km_figure, use_house_style
+
+GROUPS = ("nr_er", "remission")
+GROUP_LABELS = {"nr_er": "NR/ER", "remission": "> 6-month remission"}
+
+
+def empty_figure(title: str, reason: str) -> Figure:
+    """A panel that could not be drawn: its title and the reason."""
+    use_house_style()
+    fig, ax = plt.subplots(figsize=(6.4, 1.6))
+    ax.axis("off")
+    ax.set_title(title, loc="left")
+    ax.text(0.0, 0.5, f"Not drawn on this data: {reason}", transform=ax.transAxes, va="center", wrap=True)
+    return fig
+
+
+def p_text(p: object, name: str = "P") -> str:
+    """``P = 0.0049`` from a P value, or ``P not computable`` from a reason (a text)."""
+    return f"{name} not computable" if isinstance(p, str) or p is None else f"{name} = {p:.4f}"
+
+
+def failure_incidence_figure(events: pd.DataFrame) -> Figure:
+    """Figure 1a: cumulative incidence of NR or relapse by disease (``frames["fig1a_events"]``)."""
+    curves = [IncidenceCurve(f"{label} (n={len(sub)})", sub["time_days"].to_numpy(), sub["cause"].to_numpy())
+              for disease, label in DISEASE_LABELS.items()
+              if len(sub := events[events["disease"] == disease])]
+    if not curves:
+        return empty_figure("Figure 1a  Non-response and relapse", "no patients")
+    return cumulative_incidence_figure(curves, title="Figure 1a  Non-response and relapse",
+                                       ylabel="Cumulative incidence of NR or relapse")
+
+
+def km_by_group_figure(data: pd.DataFrame, group: str, labels: dict, *, title: str, ylabel: str,
+                       conf_type: str = "log-log", show_ci: bool = True) -> Figure:
+    """Kaplan-Meier curves of ``data`` (``time_days, event``) by the values of column ``group``; a group
+    without patients is left out, and a figure without any says so."""
+    curves = [Curve(f"{label} (n={len(sub)})", sub["time_days"].to_numpy(float), sub["event"].to_numpy(bool),
+                    conf_type=conf_type)
+              for value, label in labels.items() if len(sub := data[data[group] == value])]
+    if not curves:
+        return empty_figure(title, "no patients")
+    return km_figure(curves, title=title, ylabel=ylabel, show_ci=show_ci)
+
+
+def survival_by_disease_figure(data: pd.DataFrame, endpoint: str, conf_type: str) -> Figure:
+    """Supplementary Fig. 3a (``endpoint="os"``) or 3b (``"pfs"``): Kaplan-Meier by disease with CIs."""
+    panel, label = {"os": ("3a", "Overall survival"), "pfs": ("3b", "Progression-free survival")}[endpoint]
+    return km_by_group_figure(data, "disease", DISEASE_LABELS, title=f"Supplementary Fig. {panel}  {label}",
+                              ylabel=label, conf_type=conf_type)
+
+
+def crs_figure(data: pd.DataFrame, endpoint: str) -> Figure:
+    """Supplementary Fig. 3l: B-NHL survival by CRS grade 0-2 vs 3-5 (``frames["crs_data"]``)."""
+    label = {"os": "Overall survival", "pfs": "Progression-free survival"}[endpoint]
+    return km_by_group_figure(data, "group", {"0-2": "CRS grade 0-2", "3-5": "CRS grade 3-5"},
+                              title=f"Supplementary Fig. 3l  B-NHL {endpoint.upper()} by CRS grade", ylabel=label,
+                              show_ci=False)
+
+
+def venn_figure(significant: dict, alpha: float) -> Figure:
+    """Figure 1c: analytes with P < alpha in B-ALL, in B-NHL, in both (names listed in each region)."""
+    from matplotlib_venn import venn2
+
+    title = f"Figure 1c  Analytes with P < {alpha:g} within disease"
+    ball, bnhl = significant.get("b_all", set()), significant.get("b_nhl", set())
+    if not (ball or bnhl):
+        return empty_figure(title, "no analyte is significant within either disease")
+    use_house_style()
+    fig, ax = plt.subplots()
+    regions = {"10": ball - bnhl, "01": bnhl - ball, "11": ball & bnhl}
+    diagram = venn2(subsets=(len(regions["10"]), len(regions["01"]), len(regions["11"])),
+                    set_labels=("B-ALL", "B-NHL"), ax=ax)
+    for region, names in regions.items():
+        label = diagram.get_label_by_id(region)
+        if label is not None:
+            label.set_text("\n".join(sorted(names)) if names else "0")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def scatter_figure(x, y, *, xlabel: str, ylabel: str, title: str) -> Figure:
+    """A plain scatter plot (supplementary Fig. 3e, 4b)."""
+    use_house_style()
+    fig, ax = plt.subplots()
+    ax.scatter(np.asarray(x, float), np.asarray(y, float), s=18)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def correlation_title(label: str, r_value: object, p_value: object, n: int) -> str:
+    """``Supp. Fig. 3e  r = 0.430, P = 0.004 (n = 43)``, or ``r not computable`` with a reason."""
+    if isinstance(r_value, str) or r_value is None:
+        return f"{label}  r not computable (n = {n})"
+    return f"{label}  r = {r_value:.3f}, P = {p_value:.3f} (n = {n})"
+
+
+def roc_figure(curves: dict, auc_table: pd.DataFrame) -> Figure:
+    """Figure 1d: empirical ROC curves of the markers (``frames["roc_curves"]``, ``frames["auc_table"]``)."""
+    title = "Figure 1d  ROC, NR/ER vs > 6-month remission (training)"
+    if not curves:
+        return empty_figure(title, "the NR/ER or the remission group is empty")
+    use_house_style()
+    fig, ax = plt.subplots()
+    for colour, (analyte, curve) in zip(PALETTE, curves.items(), strict=False):
+        ax.plot(1 - curve["specificity"], curve["sensitivity"], drawstyle="steps-post", color=colour,
+                label=f"{analyte}  AUC {auc_table.loc[analyte, 'AUC']:.4f}")
+    ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
+    ax.set_xlabel("1 - specificity")
+    ax.set_ylabel("Sensitivity")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def sens_spec_figure(panel: pd.DataFrame, cutoffs: dict) -> Figure:
+    """Figure 1e: sensitivity and specificity at each marker's Youden cutoff (``frames["sens_spec"]``)."""
+    title = "Figure 1e  At the Youden cutoff (training)"
+    if panel.empty:
+        return empty_figure(title, "no marker has a finite Youden cutoff")
+    use_house_style()
+    fig, ax = plt.subplots()
+    width = 0.38
+    markers = list(dict.fromkeys(panel["marker"]))
+    for k, (measure, colour) in enumerate(zip(("sensitivity", "specificity"), PALETTE, strict=False)):
+        sub = panel[panel["measure"] == measure]
+        ax.bar([i + (k - 0.5) * width for i in range(len(sub))], sub["%"], width, color=colour, label=measure)
+    ax.set_xticks(range(len(markers)), [f"{a}\n(cutoff {cutoffs[a]:.3f})" for a in markers])
+    ax.set_ylabel("%")
+    ax.set_ylim(0, 105)
+    ax.legend()
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def dot_box_figure(frame: pd.DataFrame, analyte: str, cutoff: float | None, title: str, p: object) -> Figure:
+    """Fold change by response group: box plot with every specimen as a dot (deterministic spread)."""
+    data = [frame.loc[frame["group"] == g, "fold_change"].to_numpy(float) for g in GROUPS]
+    if not all(len(v) for v in data):
+        return empty_figure(title, "the NR/ER or the remission group has no value")
+    use_house_style()
+    fig, ax = plt.subplots()
+    ax.boxplot(data, widths=0.5, showfliers=False)
+    for k, (values, colour) in enumerate(zip(data, PALETTE, strict=False), start=1):
+        offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else np.zeros(len(values))
+        ax.plot(k + offsets, np.sort(values), "o", color=colour, ms=4)
+    ax.set_xticks([1, 2], [f"{GROUP_LABELS[g]}\n(n={len(v)})" for g, v in zip(GROUPS, data, strict=True)])
+    if cutoff is not None:
+        ax.axhline(cutoff, color="0.5", ls=":", lw=1)
+    ax.set_ylabel(f"{analyte} fold change vs healthy donors")
+    ax.set_title(f"{title}  {p_text(p)}")
+    fig.tight_layout()
+    return fig
+
+
+def km_by_cutoff_figure(frame: pd.DataFrame, analyte: str, cutoff: float | None, title: str, p: object) -> Figure:
+    """PFS of the specimens above vs at or below the cutoff (Kaplan-Meier, no CI)."""
+    if cutoff is None or frame.empty:
+        return empty_figure(title, "no cutoff" if cutoff is None else "no specimens")
+    data = pd.DataFrame({"time_days": frame["pfs_day"].astype(float).to_numpy(),
+                         "event": frame["pfs_event"].astype(bool).to_numpy(),
+                         "side": np.where(frame["fold_change"].to_numpy(float) > cutoff, "high", "low")})
+    labels = {"high": f"{analyte} > {cutoff:.3f}", "low": f"{analyte} <= {cutoff:.3f}"}
+    return km_by_group_figure(data, "side", labels, title=f"{title}  {p_text(p, 'log-rank P')}",
+                              ylabel="Progression-free survival", show_ci=False)
+
+
+def tissue_figure(joined: pd.DataFrame | None, r_value: object, p_value: object) -> Figure:
+    """Supplementary Fig. 4b: CD3+ infiltration against PFS (months)."""
+    if joined is None or joined.empty:
+        return empty_figure("Supp. Fig. 4b", "no tumour specimens")
+    return scatter_figure(joined["pfs_day"].astype(float) / DAYS_PER_MONTH, joined["cd3_infiltration"],
+                          xlabel="PFS (months)", ylabel="CD3+ infiltration",
+                          title=correlation_title("Supp. Fig. 4b", r_value, p_value, len(joined)))
