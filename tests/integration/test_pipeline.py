@@ -7,9 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cartrepro.analysis.pages import all_pages
 from cartrepro.build.cli import main as cli_main
 from cartrepro.build.pipeline import BuildError, build
-from cartrepro.paths import NOTEBOOKS_DIR, SHIPPED_DATA_DIR
+from cartrepro.build.results import compute_results, results_text, unregistered_notebooks
+from cartrepro.ledger.record import read_records
+from cartrepro.paths import NOTEBOOKS_DIR, REPO_ROOT, SHIPPED_DATA_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +30,36 @@ def test_build_publishes_site_results_and_scorecard(built_book):
         got = results[ledger_id]
         assert round(got["value"], 1) == value
         assert (round(got["ci_low"], 1), round(got["ci_high"], 1)) == (low, high)
+
+
+def test_results_json_equals_the_frozen_book(built_book):
+    """The numbers of the book before the refactor, exactly (new ids may be added; none may change or go)."""
+    frozen = json.loads((REPO_ROOT / "tests" / "fixtures" / "results_before_refactor.json").read_text())
+    now = json.loads((built_book[0] / "results.json").read_text())
+    assert sorted(set(frozen) - set(now)) == []
+    assert {k: (v, now[k]) for k, v in frozen.items() if now[k] != v} == {}
+
+
+def _registered_part(out: Path) -> str:
+    """results.json restricted to the notebooks that register an analysis page, read from their executed copies."""
+    registered = {page.notebook for page in all_pages()}
+    records = {}
+    for executed in sorted((out / ".cache" / "notebooks").glob("*.ipynb")):
+        if executed.stem in registered:
+            records.update(read_records(executed)[0])
+    return results_text(records)
+
+
+def _assert_results_command_equals_the_book(data: Path, out: Path) -> None:
+    expected = _registered_part(out)
+    assert compute_results(data) == expected
+    if not unregistered_notebooks():
+        assert (out / "results.json").read_text() == expected
+
+
+def test_cartrepro_results_equals_the_book(built_book):
+    """Every page's in-process function gives exactly what its executed notebook recorded (same bytes)."""
+    _assert_results_command_equals_the_book(SHIPPED_DATA_DIR, built_book[0])
 
 
 def test_every_fig4_data_entry_is_reproduced(built_book):
@@ -107,6 +140,7 @@ def test_other_data_is_shown_without_verdicts(tmp_path):
     card = pd.read_csv(out / "scorecard.csv", keep_default_na=False)
     assert set(card["verdict"]) == {"no verdict"}
     assert card.set_index("id").loc["p2_fig4a_lfs_1y", "reproduced"] == "71.6 (44.2–99.0)"
+    _assert_results_command_equals_the_book(other, out)
 
 
 def test_two_fresh_builds_are_byte_identical(built_book, tmp_path):
@@ -172,3 +206,14 @@ def test_kernels_started_together_do_not_collide(tmp_path):
                                {"data_dir": "data/reconstructed"}) for i in range(4)]
         results = [f.result() for f in futures]
     assert results == [(True, "")] * 4
+
+
+def test_cartrepro_results_equals_the_book_on_a_resampled_cohort(tmp_path):
+    """Another cohort of both papers (patients drawn with replacement, new ids): every number differs from the
+    shipped one, and the in-process results still equal the executed notebooks'."""
+    from cartrepro.reconstruct.scaled import scaled_cohort
+
+    data = scaled_cohort(tmp_path / "resampled", {"cd22": 40, "car1922": 130}, seed=7)
+    out = tmp_path / "out"
+    build(data, out, jobs=2)
+    _assert_results_command_equals_the_book(data, out)

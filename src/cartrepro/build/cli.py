@@ -1,24 +1,70 @@
-"""Command line: ``cartrepro build | validate | scorecard``."""
+"""Command line: ``cartrepro build | results | validate``.
+
+Exit status: 0 done; 1 the build or the data failed (message says which); 2 a usage error, including a
+``--param`` that names no declared parameter or whose value does not fit (checked before anything runs).
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from cartrepro.paths import REPO_ROOT, SHIPPED_DATA_DIR
 
+PARAM_HELP = ("set an analysis parameter, checked before anything runs: NOTEBOOK.NAME=VALUE (one page), "
+              "PAPER.NAME=VALUE (cd22 or car1922: every page of that paper declaring NAME) or NAME=VALUE "
+              "(every page declaring NAME, only when they share its default); repeatable")
 
-def _parse_param(text: str) -> tuple[str, object]:
-    if "=" not in text:
-        raise argparse.ArgumentTypeError(f"--param takes KEY=VALUE, got {text!r}")
-    key, raw = text.split("=", 1)
+
+def _add_data_and_params(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=SHIPPED_DATA_DIR,
+                        help="cohort folder holding cd22/ and/or car1922/ (default: the shipped reconstructed cohorts)")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help=PARAM_HELP)
+
+
+def _resolve_params(assignments: list[str]) -> dict[str, dict[str, object]] | None:
+    """Scoped, typed parameters; None (after one line on stderr) when one is bad."""
+    if not assignments:
+        return {}
+    from cartrepro.analysis.pages import all_pages
+    from cartrepro.build.params import ParamError, resolve
+
     try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        value = raw
-    return key.strip(), value
+        return resolve(assignments, all_pages())
+    except ParamError as exc:
+        print(f"cartrepro: error: {exc}", file=sys.stderr)
+        return None
+
+
+def _validated(data: Path):
+    """The contract report of ``data`` (problems printed by the caller)."""
+    from cartrepro.contract import ContractError, validate
+
+    try:
+        return validate(data)
+    except ContractError as exc:  # the data path is not an existing folder
+        return exc.report
+
+
+def _results(data: Path, params: dict, out: Path | None) -> int:
+    from cartrepro.build.results import compute_results, unregistered_notebooks, write_atomically
+
+    report = _validated(data)
+    if not report.ok:
+        print("error: the data does not meet the contract:\n" + report.format(), file=sys.stderr)
+        return 1
+    missing = unregistered_notebooks()
+    if missing:
+        print(f"note: {len(missing)} notebook(s) record numbers without a registered analysis page, their numbers "
+              f"are not in this output: {', '.join(missing)}", file=sys.stderr)
+    text = compute_results(data, params)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(out, text)
+        print(f"results: {out}", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,34 +72,36 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="validate, execute every notebook, score and render the book")
-    b.add_argument("--data", type=Path, default=SHIPPED_DATA_DIR,
-                   help="cohort folder holding cd22/ and/or car1922/ (default: the shipped reconstructed cohorts)")
+    _add_data_and_params(b)
     b.add_argument("--out", type=Path, default=REPO_ROOT / "_build", help="output folder (default: _build/)")
     b.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: all cores)")
-    b.add_argument("--param", type=_parse_param, action="append", default=[], metavar="KEY=VALUE",
-                   help="inject an analysis parameter into every notebook (JSON value; a notebook that does "
-                        "not use it ignores it)")
+
+    r = sub.add_parser("results", help="every number of every paper in one process (no kernels, no rendering), "
+                                       "as the book's results.json")
+    _add_data_and_params(r)
+    r.add_argument("--out", type=Path, default=None, help="JSON file to write (default: standard output)")
 
     v = sub.add_parser("validate", help="check a cohort folder against the data contract; runs nothing")
     v.add_argument("data", type=Path)
 
     args = parser.parse_args(argv)
     if args.command == "validate":
-        from cartrepro.contract import ContractError, validate
-
-        try:
-            report = validate(args.data)
-        except ContractError as exc:  # the data path is not an existing folder
-            report = exc.report
+        report = _validated(args.data)
         print(report.format())
         return 0 if report.ok else 2
 
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    params = _resolve_params(args.param)
+    if params is None:
+        return 2
+    if args.command == "results":
+        return _results(args.data, params, args.out)
+
     from cartrepro.build.pipeline import BuildError, build
 
-    if args.jobs is not None and args.jobs < 1:
-        parser.error("--jobs must be at least 1")
     try:
-        build(args.data, args.out, args.jobs, dict(args.param))
+        build(args.data, args.out, args.jobs, params)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -215,8 +215,11 @@ def _placeholder_notebook(job: NotebookJob, target: Path) -> None:
 
 
 def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int | None = None,
-          overrides: dict | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> BuildResult:
+          params: dict[str, dict[str, object]] | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> BuildResult:
     """Run the whole pipeline; raises BuildError (site untouched) when any step fails.
+
+    ``params`` maps a notebook stem to the parameter values injected into it besides ``data_dir``
+    (checked by :func:`cartrepro.build.params.resolve`; the defaults are the notebook's own).
 
     ``notebooks_dir`` exists for tests (a deliberately failing notebook); the book's table of contents
     names the notebooks of ``notebooks/``.
@@ -250,7 +253,8 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
     code_digest = _code_digest()
     for source in discover_notebooks(notebooks_dir):
         stem = source.stem
-        job = NotebookJob(stem, source, paper_of(stem), {"data_dir": _shown_path(data_dir), **(overrides or {})})
+        injected = {"data_dir": _shown_path(data_dir), **(params or {}).get(stem, {})}
+        job = NotebookJob(stem, source, paper_of(stem), injected)
         result.jobs.append(job)
         if job.paper is not None and job.paper not in papers:
             job.status = "no data"
@@ -377,6 +381,7 @@ def _render(stage: Path) -> None:
 
 def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult) -> None:
     """Move html, results.json and scorecard.csv into place together."""
+    from cartrepro.build.results import results_text
     from cartrepro.ledger.scorecard import summarise
 
     built = stage / "_build" / "html"
@@ -386,7 +391,7 @@ def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult) -> 
             shutil.rmtree(tmp)
     shutil.copytree(built, new_html)
     results_tmp = out_dir / ".results.json.new"
-    results_tmp.write_text(json.dumps({k: v.to_json() for k, v in sorted(records.items())}, indent=2) + "\n")
+    results_tmp.write_text(results_text(records))
     card_tmp = out_dir / ".scorecard.csv.new"
     card.to_csv(card_tmp, index=False, lineterminator="\n")
     html = out_dir / "html"
