@@ -114,3 +114,19 @@ def test_the_command_line_stops_at_once_with_exit_2(command, monkeypatch, tmp_pa
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "horizon_days must be a number" in err
     assert not out.exists()  # nothing ran
+
+
+def test_each_page_declares_what_its_notebook_parameters_cell_holds():
+    """Parameters are declared once in the Page; the notebook's ``parameters`` cell repeats the same names and
+    defaults (papermill injects into that cell), nothing more and nothing less besides ``data_dir``."""
+    import jupytext
+
+    from cartrepro.build.page_params import declared
+    from cartrepro.paths import NOTEBOOKS_DIR
+
+    for page in pages_module.all_pages():
+        notebook = jupytext.read(NOTEBOOKS_DIR / f"{page.notebook}.py", fmt="py:percent")
+        cells = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(cells) == 1, f"{page.notebook}: one parameters cell expected"
+        in_cell = {name: default for name, (default, _) in declared(cells[0].source).items() if name != "data_dir"}
+        assert in_cell == page.defaults(), page.notebook

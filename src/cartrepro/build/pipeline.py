@@ -43,6 +43,7 @@ PIPELINE_VERSION = "1"
 BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIR = "book"
 GENERATED = "book/_generated"
+BUILD_CODE_DIR = Path(__file__).resolve().parent
 
 
 class BuildError(RuntimeError):
@@ -94,6 +95,8 @@ def _code_digest() -> str:
     """Everything besides the notebook and the data that can change a notebook's output."""
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     for path in sorted(SRC_DIR.rglob("*.py")):
+        if path.is_relative_to(BUILD_CODE_DIR):  # the build's own code runs no notebook
+            continue
         digest.update(path.relative_to(SRC_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     for extra in [REPO_ROOT / "uv.lock", *sorted(PUBLISHED_DIR.glob("*.yaml"))]:
         if extra.exists():
@@ -353,15 +356,28 @@ def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir:
         shutil.copy2(REPO_ROOT / name, src / name)
     shutil.copytree(REPO_ROOT / BOOK_DIR, src / BOOK_DIR, ignore=shutil.ignore_patterns("_generated"))
     (src / "notebooks").mkdir()
+    present = {j.paper for j in jobs if j.paper and j.status != "no data"}
     for job in jobs:
         target = src / "notebooks" / f"{job.stem}.ipynb"
         if job.status == "no data":
             _placeholder_notebook(job, target)
         else:
-            shutil.copy2(cache / f"{job.stem}.ipynb", target)
+            shipped = job.paper in reference if job.paper else bool(present) and present <= reference
+            _stage_notebook(cache / f"{job.stem}.ipynb", target, job.parameters, shipped)
     generated = src / GENERATED
     generated.mkdir(parents=True)
     (generated / "scorecard_tables.md").write_text(scorecard_markdown(card, reference), encoding="utf-8")
+
+
+def _stage_notebook(executed: Path, target: Path, injected: dict, shipped_data: bool) -> None:
+    """The executed notebook as the page shows it: plumbing cells removed, a note of its parameters instead."""
+    import nbformat
+
+    from cartrepro.build.page_params import hide_plumbing
+
+    notebook = nbformat.read(str(executed), as_version=4)
+    hide_plumbing(notebook, injected, shipped_data)
+    nbformat.write(notebook, str(target))
 
 
 def _render(stage: Path) -> None:
