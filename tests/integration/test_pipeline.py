@@ -72,6 +72,18 @@ def test_every_fig4_data_entry_is_reproduced(built_book):
                                   "reason"]
 
 
+def test_pages_state_their_parameters_instead_of_the_plumbing_cells(built_book):
+    html = built_book[0] / "html" / "notebooks"
+    page = (html / "p1_survival.html").read_text(encoding="utf-8")
+    assert "Parameters of this page:" in page
+    assert "conf_type = &quot;log-log&quot;</code> (default)" in page
+    assert "(the shipped reconstructed cohorts)" in page
+    for executed in html.glob("*.html"):
+        text = executed.read_text(encoding="utf-8")
+        assert "tag_parameters" not in text and "tag_injected-parameters" not in text, executed.name
+        assert "# Parameters" not in text, executed.name  # papermill's injected cell
+
+
 def test_scorecard_page_shows_the_table(built_book):
     out, _ = built_book
     page = (out / "html" / "book" / "scorecard.html").read_text()

@@ -39,7 +39,7 @@ from cartrepro.paths import (
     is_shipped_cohort,
 )
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "1"  # bump when a change in build/ changes what an executed notebook holds (build/ is not hashed)
 BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIR = "book"
 GENERATED = "book/_generated"
