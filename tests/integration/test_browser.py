@@ -52,7 +52,7 @@ def test_the_comparison_table_stands_next_to_the_figure(page):
     assert section.locator("img").count() == 1
     row = section.locator("table.cartrepro-compare tr", has_text="p2_fig4a_lfs_1y")
     assert row.count() == 1
-    assert "reproduced" in row.inner_text() and "71.6 (44.2–99.0)" in row.inner_text()
+    assert "matches" in row.inner_text() and "71.6 (44.2–99.0)" in row.inner_text()
 
 
 def test_a_number_links_to_its_method_card_in_one_click(page):

@@ -62,14 +62,19 @@ def test_cartrepro_results_equals_the_book(built_book):
     _assert_results_command_equals_the_book(SHIPPED_DATA_DIR, built_book[0])
 
 
-def test_every_fig4_data_entry_is_reproduced(built_book):
+def test_every_fig4_data_entry_matches(built_book):
     out, _ = built_book
     card = pd.read_csv(out / "scorecard.csv", keep_default_na=False)
     fig4 = card[card["id"].str.startswith("p2_fig4") & (card["kind"] == "data")]
     assert len(fig4) == 10
-    assert (fig4["verdict"] == "reproduced").all(), fig4[fig4["verdict"] != "reproduced"].to_string()
-    assert list(card.columns) == ["id", "paper", "kind", "quantity", "where", "published", "reproduced", "verdict",
-                                  "reason"]
+    assert (fig4["match"] == "matches").all(), fig4[fig4["match"] != "matches"].to_string()
+    assert list(card.columns) == ["id", "paper", "kind", "quantity", "where", "published", "computed", "match",
+                                  "evidence", "reason"]
+    # on the shipped cohort every data entry has an evidence class, unless the paper does not give its input
+    data = card[card["kind"] == "data"]
+    unclassed = data[(data["evidence"] == "") & ~data["reason"].str.startswith("illustrative")]
+    assert unclassed.empty, unclassed[["id", "match", "reason"]].to_string()
+    assert card.set_index("id").loc["p2_fig4c_lfs_1y", "evidence"] == "assumed"
 
 
 def test_pages_state_their_parameters_instead_of_the_plumbing_cells(built_book):
@@ -140,18 +145,34 @@ def test_bad_data_fails_before_running_anything_and_keeps_the_site(built_book, t
     assert _snapshot(site) == before
 
 
-def test_other_data_is_shown_without_verdicts(tmp_path):
+#: the rates that count a P2 patient in complete remission (day 30)
+CR_RATES = ["p2_fig2a_cr_evaluated", "p2_resp_cr_enrolled", "p2_fig2a_cr_hr", "p2_fig2a_mrdneg_hr",
+            "p2_disc_mrdneg_evaluated", "p2_fig2a_derived_mrdneg_cr", "p2_fig2a_derived_nr", "p2_fig2a_derived_nr_hr",
+            "p2_resp_objective_responders"]
+
+
+def test_a_cohort_with_one_cr_patient_moved_to_no_response_differs_on_every_affected_rate(tmp_path):
+    """Issue 10: on anyone's data the scorecard compares with the paper; a changed count must show."""
     other = tmp_path / "other"
     shutil.copytree(SHIPPED_DATA_DIR / "cd22", other / "cd22")  # P2 only: every paper of this build is "other"
     csv = other / "cd22" / "patients.csv"
     frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
-    frame.loc[0, "age_years"] = "12"  # any change makes it "not the shipped cohort"
+    # an HR patient in MRD-negative CR who stayed in remission without further therapy
+    moved = frame.index[(frame["baseline_status"] == "hematological_relapse")
+                        & (frame["day30_response"] == "cr_mrd_negative") & (frame["hct_day"] == "")
+                        & (frame["relapse_day"] == "") & (frame["off_study"] == "") & (frame["death_day"] == "")][0]
+    frame.loc[moved, "day30_response"] = "no_response"
     frame.to_csv(csv, index=False)
     out = tmp_path / "out"
     build(other, out, jobs=2)
-    card = pd.read_csv(out / "scorecard.csv", keep_default_na=False)
-    assert set(card["verdict"]) == {"no verdict"}
-    assert card.set_index("id").loc["p2_fig4a_lfs_1y", "reproduced"] == "71.6 (44.2–99.0)"
+    card = pd.read_csv(out / "scorecard.csv", keep_default_na=False).set_index("id")
+    assert (card.loc[CR_RATES, "match"] == "differs").all(), card.loc[CR_RATES, ["computed", "match"]].to_string()
+    assert card.loc["p2_resp_cr_enrolled", "computed"] == "67.6"  # 23/34: a plain difference, not "unattainable"
+    assert card.loc["p2_fig4a_lfs_1y", "match"] == "matches"  # the transplanted patients are untouched
+    assert card.loc["p2_fig4a_lfs_1y", "computed"] == "71.6 (44.2–99.0)"
+    assert set(card["evidence"]) == {""}  # not the shipped reconstruction: no evidence claim
+    page = (out / "html" / "book" / "scorecard.html").read_text()
+    assert "your data" in page and "reproduced" not in page.lower()
     _assert_results_command_equals_the_book(other, out)
 
 

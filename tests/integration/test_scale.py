@@ -21,7 +21,8 @@ def test_a_ten_thousand_patient_cohort_validates_and_builds(tmp_path, capsys):
     assert (out / "html" / "index.html").is_file()
     assert {j.status for j in result.jobs} == {"executed"}
     card = pd.read_csv(out / "scorecard.csv", keep_default_na=False)
-    assert set(card["verdict"]) == {"no verdict"}  # not the shipped cohorts: values only
+    assert set(card["evidence"]) == {""}  # not the shipped cohorts: compared with the paper, no evidence claim
+    assert card.set_index("id").loc["p1_n_total", "match"] == "differs"  # 10,000 patients, not 119
     results = json.loads((out / "results.json").read_text())
     assert results["p1_n_total"] == 10_000 and results["p2_n_enrolled"] == 300
 

@@ -8,7 +8,7 @@ Layout of ``out_dir`` (default ``_build/``)::
 
     html/            the book (published)
     results.json     {ledger_id: value | {value, ci_low, ci_high}} for every recorded number (unrounded)
-    scorecard.csv    id, paper, kind, quantity, where, published, reproduced, verdict, reason
+    scorecard.csv    id, paper, kind, quantity, where, published, computed, match, evidence, reason
     .cache/          executed notebooks keyed by the hash of their inputs
     .stage/          the book source being assembled and rendered
 """
@@ -398,7 +398,7 @@ def _render(stage: Path) -> None:
 def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult) -> None:
     """Move html, results.json and scorecard.csv into place together."""
     from cartrepro.build.results import results_text
-    from cartrepro.ledger.scorecard import summarise
+    from cartrepro.ledger.scorecard import summary_lines
 
     built = stage / "_build" / "html"
     new_html, old_html = out_dir / ".html-new", out_dir / ".html-old"
@@ -420,11 +420,6 @@ def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult) -> 
         shutil.rmtree(old_html)
     result.html_dir = html
     result.results_path, result.scorecard_path = out_dir / "results.json", out_dir / "scorecard.csv"
-    counts = summarise(card)
-    lines = ["scorecard:"]
-    for (paper, kind), rows in counts.groupby(["paper", "kind"], sort=True):
-        parts = ", ".join(f"{n} {v}" for v, n in zip(rows["verdict"], rows["n"], strict=True))
-        lines.append(f"  {paper} {kind}: {parts}")
-    result.summary = "\n".join(lines)
+    result.summary = "\n".join(summary_lines(card))
     _say(result.summary)
     _say(f"site: {html / 'index.html'}")

@@ -3,7 +3,7 @@
 The project's copies live in ``data/published/*.yaml`` (same ids as the shared ledger). An entry is a
 published fact to reproduce; its ``kind`` says how it is scored:
 
-- ``data``: computable from patient-level data; recorded by a notebook and given a verdict;
+- ``data``: computable from patient-level data; recorded by a page and compared with the printed value;
 - ``construction``: a statistic whose test or grouping the paper does not fully identify; recorded and
   scored, shown with the assumption named;
 - ``figure_only``: its value is only in a figure we do not have; computed and shown, never scored;
@@ -37,15 +37,24 @@ class Inconsistency:
     """A place where the paper contradicts itself, with the resolution the project adopts.
 
     ``printed_unreachable`` (a field the project adds to its ledger copy) marks the inconsistencies where
-    no data can give the printed digits (e.g. 24/34 printed as 70.5%): only there does a mismatch earn
-    the verdict "inconsistent in the paper"; elsewhere the resolution is an assumption of the
-    reconstruction and a mismatch is a plain "differs".
+    no data can give the printed digits (e.g. 24/34 printed as 70.5%); ``expected`` (also a project
+    addition, as printed text: ``"70.6"``) is the value the resolution says the data should give instead;
+    where the item is linked from entries that print other numbers, ``expected`` maps the flagged entry's id
+    to its value (``{p1_relapse_bnhl_pct: '40.5'}``). Only a computed value equal to it at the printed
+    precision earns the match "unattainable as printed"; any other mismatch is a plain "differs".
     """
 
     id: str
     issue: str
     resolution: str
     printed_unreachable: bool = False
+    expected: str | tuple[tuple[str, str], ...] | None = None
+
+    def expected_for(self, entry_id: str) -> str | None:
+        """The value the data should give for this entry (None: the resolution names none)."""
+        if isinstance(self.expected, tuple):
+            return dict(self.expected).get(entry_id)
+        return self.expected
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,24 @@ def _literal(x: int | float) -> str:
     return text
 
 
+def _expected(item: dict, file_name: str) -> str | tuple[tuple[str, str], ...] | None:
+    """An inconsistency's ``expected`` value as text (YAML may give a number), or (entry id, text) pairs;
+    required where ``printed_unreachable`` is set, so that no flagged entry passes without naming what the
+    data give."""
+    def text(x: object) -> str:
+        return _literal(x) if isinstance(x, int | float) and not isinstance(x, bool) else str(x)
+
+    expected = item.get("expected")
+    if expected is None:
+        if item.get("printed_unreachable"):
+            raise ValueError(f"{file_name}: inconsistency {item['id']!r} is printed_unreachable but names no "
+                             "expected value")
+        return None
+    if isinstance(expected, dict):
+        return tuple(sorted((str(k), text(v)) for k, v in expected.items()))
+    return text(expected)
+
+
 PAPER_OF_FILE = {"p1_car1922.yaml": "car1922", "p2_cd22.yaml": "cd22"}
 
 
@@ -139,7 +166,8 @@ def load_ledger(published_dir: Path = PUBLISHED_DIR) -> dict[str, Entry]:
         paper = PAPER_OF_FILE.get(path.name, path.stem)
         inconsistencies = {
             item["id"]: Inconsistency(item["id"], item["issue"], item["resolution"],
-                                      bool(item.get("printed_unreachable", False)))
+                                      bool(item.get("printed_unreachable", False)),
+                                      _expected(item, path.name))
             for item in doc.get("inconsistencies") or []
         }
         for raw in doc["entries"]:

@@ -1,4 +1,4 @@
-"""Recording reproduced numbers inside notebooks.
+"""Recording computed numbers inside notebooks.
 
 ``record(ledger_id, value, ci=(low, high))`` is the only way a notebook hands a number to the scorecard.
 It checks the id against the ledger, normalises the value (numpy scalars become plain numbers, nothing is
@@ -17,13 +17,13 @@ from pathlib import Path
 from cartrepro.analysis.results import NotComputable, Results
 from cartrepro.analysis.results import plain as plain_value
 from cartrepro.ledger.entries import entry as ledger_entry
-from cartrepro.ledger.scorecard import Reproduced, build_scorecard, format_for_prose
+from cartrepro.ledger.scorecard import Computed, build_scorecard, format_for_prose
 
 GLUE_MIME = "application/papermill.record/text/plain"
 CI_LOW, CI_HIGH, TEXT, NOT_COMPUTABLE = "__ci_low", "__ci_high", "__text", "__not_computable"
 
-#: what this kernel has recorded so far (id -> Reproduced), for the on-page comparison tables
-RECORDED: dict[str, Reproduced] = {}
+#: what this kernel has recorded so far (id -> Computed), for the on-page comparison tables
+RECORDED: dict[str, Computed] = {}
 DECLARED_NOT_COMPUTABLE: dict[str, str] = {}
 
 
@@ -40,7 +40,7 @@ def _glue(name: str, value: object) -> None:
 
 
 def record(ledger_id: str, value: object, ci: tuple[float, float] | None = None) -> object:
-    """Record the reproduced value of a ledger entry (in the ledger's unit, unrounded).
+    """Record the computed value of a ledger entry (in the ledger's unit, unrounded).
 
     ``ci`` is the (low, high) interval where the ledger entry has one. Returns the value, so a notebook can
     write ``lfs = record("p2_fig4a_lfs_1y", 100 * point.estimate, ci=...)``.
@@ -51,10 +51,10 @@ def record(ledger_id: str, value: object, ci: tuple[float, float] | None = None)
     plain = plain_value(value)
     if entry.has_ci and ci is None:
         raise ValueError(f"{ledger_id} is published with a confidence interval: pass ci=(low, high)")
-    rep = Reproduced(plain)
+    rep = Computed(plain)
     if ci is not None:
         low, high = (plain_value(c) for c in ci)
-        rep = Reproduced(plain, float(low), float(high))
+        rep = Computed(plain, float(low), float(high))
     RECORDED[ledger_id] = rep
     _glue(ledger_id, plain)
     if ci is not None:
@@ -73,7 +73,11 @@ def not_computable(ledger_id: str, reason: str) -> None:
 
 
 class ComparisonTable:
-    """Published-vs-reproduced lines shown next to a figure (HTML in the book, a DataFrame in ``.frame``)."""
+    """Published-vs-computed lines shown next to a figure (HTML in the book, a DataFrame in ``.frame``).
+
+    ``.frame`` holds id, quantity, published, computed, match, evidence, reason (see
+    :mod:`cartrepro.ledger.scorecard` for what ``match`` and ``evidence`` say).
+    """
 
     def __init__(self, frame):
         self.frame = frame
@@ -88,8 +92,10 @@ class ComparisonTable:
 
         rows = []
         for r in self.frame.itertuples(index=False):
-            css = "verdict-" + r.verdict.replace(" ", "-")
+            css = "match-" + r.match.replace(" ", "-")
             reason = f'<div class="cr-reason">{escape(r.reason)}</div>' if r.reason else ""
+            evidence = (f'<span class="cr-evidence evidence-{escape(r.evidence)}">{escape(r.evidence)}</span>'
+                        if r.evidence else "")
             quantity = escape(r.quantity)
             href = card_href(ledger_entry(r.id), from_dir=self.link_from)
             if href:
@@ -97,13 +103,18 @@ class ComparisonTable:
                             f'title="How this number is computed (methods chapter)">{quantity}</a>')
             rows.append(
                 f'<tr><td>{quantity}<div class="cr-id"><code>{escape(r.id)}</code></div></td>'
-                f"<td>{escape(r.published)}</td><td>{escape(r.reproduced)}</td>"
-                f'<td><span class="cr-verdict {css}">{escape(r.verdict)}</span>{reason}</td></tr>')
-        head = "<tr><th>published number</th><th>paper</th><th>reproduced</th><th>verdict</th></tr>"
+                f"<td>{escape(r.published)}</td><td>{escape(r.computed)}</td>"
+                f'<td><span class="cr-verdict {css}">{escape(r.match)}</span></td>'
+                f"<td>{evidence}{reason}</td></tr>")
+        head = ("<tr><th>published number</th><th>paper</th><th>computed</th><th>match</th>"
+                "<th>evidence · reason</th></tr>")
         return f'<table class="cartrepro-compare"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
+
+
+COMPARISON_COLUMNS = ["id", "quantity", "published", "computed", "match", "evidence", "reason"]
 
 
 def skip(ids: Iterable[str], reason: str) -> None:
@@ -139,10 +150,10 @@ def record_all(*results: Results) -> None:
 
 
 def comparison(ids: Iterable[str] | str, *, reference_data: bool) -> ComparisonTable:
-    """Published-vs-reproduced lines for some ledger ids (or every id with a prefix) of this kernel.
+    """Published-vs-computed lines for some ledger ids (or every id with a prefix) of this kernel.
 
-    ``.frame`` holds id, quantity, published, reproduced, verdict, reason; verdicts only when
-    ``reference_data`` (the shipped cohort) is true.
+    ``.frame`` holds id, quantity, published, computed, match, evidence, reason. ``match`` is given on any
+    data; ``evidence`` only when ``reference_data`` (this kernel reads the shipped reconstructed cohort).
     """
     from cartrepro.ledger.entries import entries_with_prefix
 
@@ -155,10 +166,10 @@ def comparison(ids: Iterable[str] | str, *, reference_data: bool) -> ComparisonT
                            not_computable={k: v for k, v in DECLARED_NOT_COMPUTABLE.items() if k in wanted},
                            reference_papers=papers if reference_data else (), papers=papers)
     card = card.set_index("id").loc[wanted].reset_index()
-    return ComparisonTable(card[["id", "quantity", "published", "reproduced", "verdict", "reason"]])
+    return ComparisonTable(card[COMPARISON_COLUMNS])
 
 
-def read_records(ipynb: Path) -> tuple[dict[str, Reproduced], dict[str, str]]:
+def read_records(ipynb: Path) -> tuple[dict[str, Computed], dict[str, str]]:
     """The numbers an executed notebook recorded, and the ids it declared not computable."""
     import nbformat
 
@@ -169,11 +180,11 @@ def read_records(ipynb: Path) -> tuple[dict[str, Reproduced], dict[str, str]]:
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
             if name and GLUE_MIME in output.get("data", {}):
                 glued[name] = ast.literal_eval(output["data"][GLUE_MIME])
-    records: dict[str, Reproduced] = {}
+    records: dict[str, Computed] = {}
     declared: dict[str, str] = {}
     for name, value in glued.items():
         if name.endswith(NOT_COMPUTABLE):
             declared[name.removesuffix(NOT_COMPUTABLE)] = str(value)
         elif "__" not in name:
-            records[name] = Reproduced(value, glued.get(name + CI_LOW), glued.get(name + CI_HIGH))
+            records[name] = Computed(value, glued.get(name + CI_LOW), glued.get(name + CI_HIGH))
     return records, declared

@@ -1,16 +1,22 @@
-"""Published versus reproduced: one verdict per ledger entry.
+"""Published versus computed: two questions per ledger entry, two columns.
 
-The comparison is made at the precision the paper printed: a published ``71.6`` is matched by any
-reproduced value that rounds (half up) to 71.6, a published ``6`` by anything that rounds to 6. Verdicts:
+``match`` compares the computed value with the printed one at the precision the paper printed, on *any*
+cohort (a published ``71.6`` is matched by any computed value that rounds half up to 71.6):
 
-- ``reproduced``: every printed number (value and CI bounds) matches;
-- ``differs``: a printed number does not match, and the paper is not known to be inconsistent there;
-- ``inconsistent in the paper``: it does not match, and the ledger documents that no data can produce the
-  printed value (e.g. 24/34 printed as 70.5: ``printed_unreachable``); the ledger's resolution is the reason;
-- ``not computable from this data``: a notebook declared why it cannot compute the number;
-- ``not recorded``: no notebook records the number (yet);
-- ``no verdict``: ``figure_only`` entries (value only in a figure), and every entry when the data is not
-  the shipped reconstructed cohort (a comparison with the paper would be meaningless there).
+- ``matches``: every printed number (value and CI bounds) is met;
+- ``differs``: a printed number is not met (whatever the ledger says about the entry);
+- ``unattainable as printed``: no data can give the printed digits (e.g. 24/34 printed as 70.5), the
+  ledger's inconsistency item names the value the data should give instead (its ``expected`` field), and
+  the computed value equals that value at the printed precision; any other value is ``differs``;
+- ``not computable``: the analysis declared why this data cannot give the number;
+- ``not recorded``: no page records the number;
+- ``no published value``: the paper prints no number here (a verbal statement, or a value only in a figure
+  we do not have); the computed value is shown, not compared.
+
+``evidence`` says what the shipped reconstructed cohort can show about a number (empty on any other data;
+see :mod:`cartrepro.ledger.evidence`): ``input`` (the generator wrote it into a patient row), ``constrained``
+(the generator searched for data that give it), ``assumed`` (it needs an assumption the paper does not
+state, named in the reason), ``unconstrained`` (computed, never targeted).
 """
 
 from __future__ import annotations
@@ -23,26 +29,36 @@ import pandas as pd
 
 from cartrepro.ledger.entries import SHOWN_KINDS, Entry, load_ledger
 
-REPRODUCED = "reproduced"
+MATCHES = "matches"
 DIFFERS = "differs"
-INCONSISTENT = "inconsistent in the paper"
-NOT_COMPUTABLE = "not computable from this data"
+UNATTAINABLE = "unattainable as printed"
+NOT_COMPUTABLE = "not computable"
 NOT_RECORDED = "not recorded"
-NO_VERDICT = "no verdict"
+NO_PUBLISHED_VALUE = "no published value"
+#: every value of the ``match`` column, in the order pages list them
+MATCH_VALUES = (MATCHES, UNATTAINABLE, DIFFERS, NOT_COMPUTABLE, NOT_RECORDED, NO_PUBLISHED_VALUE)
 
-SCORECARD_COLUMNS = ["id", "paper", "kind", "quantity", "where", "published", "reproduced", "verdict", "reason"]
+INPUT = "input"
+CONSTRAINED = "constrained"
+ASSUMED = "assumed"
+UNCONSTRAINED = "unconstrained"
+#: every non-empty value of the ``evidence`` column, strongest evidence last
+EVIDENCE_VALUES = (INPUT, ASSUMED, CONSTRAINED, UNCONSTRAINED)
+
+SCORECARD_COLUMNS = ["id", "paper", "kind", "quantity", "where", "published", "computed", "match", "evidence",
+                     "reason"]
 
 
 @dataclass(frozen=True)
-class Reproduced:
-    """What a notebook recorded for one ledger id."""
+class Computed:
+    """What a page recorded for one ledger id (unrounded, in the ledger's unit)."""
 
     value: object
     ci_low: float | None = None
     ci_high: float | None = None
 
     @classmethod
-    def from_json(cls, item: object) -> Reproduced:
+    def from_json(cls, item: object) -> Computed:
         if isinstance(item, Mapping) and "value" in item:
             return cls(item["value"], item.get("ci_low"), item.get("ci_high"))
         return cls(item)
@@ -51,6 +67,17 @@ class Reproduced:
         if self.ci_low is None and self.ci_high is None:
             return self.value
         return {"value": self.value, "ci_low": self.ci_low, "ci_high": self.ci_high}
+
+
+Reproduced = Computed  # the earlier name, kept for code written against it
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the shipped reconstruction shows about one number: its class and, where needed, why."""
+
+    kind: str  # one of EVIDENCE_VALUES, or "" (no claim: e.g. an illustrative panel)
+    reason: str = ""
 
 
 def round_half_up(x: float, decimals: int) -> Decimal:
@@ -75,12 +102,12 @@ def _as_numbers(value: object) -> list[float] | None:
     return None
 
 
-def _matches(published: list[str], reproduced: list[float]) -> bool:
-    if len(published) != len(reproduced):
+def _matches(published: list[str], computed: list[float]) -> bool:
+    if len(published) != len(computed):
         return False
     return all(
         round_half_up(r, _decimals(p)) == Decimal(p).quantize(Decimal(1).scaleb(-_decimals(p)))
-        for p, r in zip(published, reproduced, strict=True)
+        for p, r in zip(published, computed, strict=True)
     )
 
 
@@ -91,7 +118,7 @@ def format_like(x: float, literal: str | None) -> str:
     return str(round_half_up(x, _decimals(literal)))
 
 
-def format_reproduced(entry: Entry, rep: Reproduced) -> str:
+def format_computed(entry: Entry, rep: Computed) -> str:
     published = entry.published_numbers()
     numbers = _as_numbers(rep.value)
     if numbers is None:
@@ -106,12 +133,15 @@ def format_reproduced(entry: Entry, rep: Reproduced) -> str:
     return text
 
 
-def format_for_prose(entry: Entry, rep: Reproduced) -> str:
+format_reproduced = format_computed  # the earlier name
+
+
+def format_for_prose(entry: Entry, rep: Computed) -> str:
     """As printed in running text: ``71.6% (95% CI 44.2–99.0)``, ``11``, ``1.5, 6``."""
     numbers = _as_numbers(rep.value)
     published = entry.published_numbers()
     if numbers is None or len(numbers) != 1:
-        return format_reproduced(entry, rep)
+        return format_computed(entry, rep)
     value = format_like(numbers[0], published[0] if published and len(published) == 1 else None)
     pct = "%" if entry.unit.strip() == "%" else ""
     if rep.ci_low is None or rep.ci_high is None:
@@ -121,47 +151,62 @@ def format_for_prose(entry: Entry, rep: Reproduced) -> str:
     return f"{value}{pct} (95% CI {low}–{high})"
 
 
-def verdict(entry: Entry, rep: Reproduced | None, *, not_computable: str | None = None,
-            reference_data: bool = True) -> tuple[str, str]:
-    """(verdict, reason) for one ledger entry."""
-    if entry.kind == "figure_only":
-        return NO_VERDICT, "the published value is only in a figure we do not have; computed and shown"
-    if not reference_data:
-        return NO_VERDICT, "not the shipped reconstructed cohort: reproduced value shown, not compared"
-    if rep is None:
-        if not_computable:
-            return NOT_COMPUTABLE, not_computable
-        return NOT_RECORDED, "no notebook records this number yet"
-    published = entry.published_numbers()
-    numbers = _as_numbers(rep.value)
-    assumption = f"construction: {entry.notes or entry.method}" if entry.kind == "construction" else ""
-    if published is None:
-        return NO_VERDICT, "the paper states no number here; " + (assumption or "shown for information")
+def _meets_printed(entry: Entry, published: list[str], numbers: list[float] | None, rep: Computed) -> bool:
     ok = numbers is not None and _matches(published, numbers)
     if ok and entry.has_ci:
         if rep.ci_low is None or rep.ci_high is None:
-            ok = False
-        else:
-            ok = _matches(list(entry.ci_literals()), [rep.ci_low, rep.ci_high])
-    if ok:
+            return False
+        return _matches(list(entry.ci_literals()), [rep.ci_low, rep.ci_high])
+    return ok
+
+
+def _meets_expected(entry: Entry, published: list[str], numbers: list[float] | None) -> bool:
+    """The computed value equals the ledger's expected value (the one the data should give) at the printed
+    precision. Only single printed numbers without a CI carry an expected value."""
+    expected = entry.inconsistency.expected_for(entry.id) if entry.inconsistency is not None else None
+    if expected is None or numbers is None or len(numbers) != 1 or len(published) != 1 or entry.has_ci:
+        return False
+    decimals = _decimals(published[0])
+    return round_half_up(numbers[0], decimals) == Decimal(expected).quantize(Decimal(1).scaleb(-decimals))
+
+
+def match(entry: Entry, rep: Computed | None, *, not_computable: str | None = None) -> tuple[str, str]:
+    """(match, reason) for one ledger entry: the computed value against the printed one, on any data."""
+    assumption = f"construction: {entry.notes or entry.method}" if entry.kind == "construction" else ""
+    if entry.kind == "figure_only":
+        return NO_PUBLISHED_VALUE, "the published value is only in a figure we do not have; computed and shown"
+    if rep is None:
+        if not_computable:
+            return NOT_COMPUTABLE, not_computable
+        return NOT_RECORDED, "no page records this number yet"
+    published = entry.published_numbers()
+    if published is None:
+        return NO_PUBLISHED_VALUE, "the paper states no number here; " + (assumption or "shown for information")
+    numbers = _as_numbers(rep.value)
+    if _meets_printed(entry, published, numbers, rep):
         reason = assumption
         if entry.inconsistency is not None:
             reason = (reason + "; " if reason else "") + f"paper note ({entry.inconsistency.id}): " \
                 + entry.inconsistency.resolution
-        return REPRODUCED, reason
-    shown = format_reproduced(entry, rep)
-    if entry.inconsistency is not None and entry.inconsistency.printed_unreachable:
-        return INCONSISTENT, f"printed {entry.printed}, computed {shown}: {entry.inconsistency.resolution}"
-    return DIFFERS, f"printed {entry.printed}, reproduced {shown}" + (f"; {assumption}" if assumption else "")
+        return MATCHES, reason
+    shown = format_computed(entry, rep)
+    if _meets_expected(entry, published, numbers):
+        inc = entry.inconsistency
+        return UNATTAINABLE, (f"no data can give the printed {entry.printed}: {inc.issue} "
+                              f"The data give {inc.expected_for(entry.id)} ({inc.id}: {inc.resolution})")
+    return DIFFERS, f"printed {entry.printed}, computed {shown}" + (f"; {assumption}" if assumption else "")
 
 
-def build_scorecard(records: Mapping[str, Reproduced], *, not_computable: Mapping[str, str] | None = None,
+def build_scorecard(records: Mapping[str, Computed], *, not_computable: Mapping[str, str] | None = None,
                     reference_papers: Iterable[str] = ("cd22", "car1922"),
-                    papers: Iterable[str] | None = None) -> pd.DataFrame:
-    """The scorecard table: one row per shown ledger entry of the given papers.
+                    papers: Iterable[str] | None = None,
+                    evidence: Mapping[str, Evidence] | None = None) -> pd.DataFrame:
+    """The scorecard table: one row per ledger entry (not ``context``) of the given papers.
 
-    ``reference_papers``: the papers whose data in this build is the shipped cohort (verdicts are given
-    only for those). Unknown ids in ``records`` are an error: a typo must not vanish silently.
+    ``reference_papers``: the papers whose data in this build is the shipped reconstructed cohort; only
+    their rows get an ``evidence`` class (from ``evidence``, by default the shipped generators' provenance,
+    :func:`cartrepro.ledger.evidence.shipped_evidence`). ``match`` is given on every cohort. Unknown ids in
+    ``records`` are an error: a typo must not vanish silently.
     """
     ledger = load_ledger()
     not_computable = dict(not_computable or {})
@@ -170,13 +215,22 @@ def build_scorecard(records: Mapping[str, Reproduced], *, not_computable: Mappin
         raise KeyError(f"recorded ids not in the ledger: {', '.join(unknown)}")
     wanted = set(papers) if papers is not None else None
     reference = set(reference_papers)
+    if evidence is None and reference:
+        from cartrepro.ledger.evidence import shipped_evidence
+
+        evidence = shipped_evidence(tuple(sorted(reference)))
+    evidence = evidence or {}
     rows = []
     for entry in ledger.values():
         if entry.kind not in SHOWN_KINDS or (wanted is not None and entry.paper not in wanted):
             continue
         rep = records.get(entry.id)
-        v, reason = verdict(entry, rep, not_computable=not_computable.get(entry.id),
-                            reference_data=entry.paper in reference)
+        m, reason = match(entry, rep, not_computable=not_computable.get(entry.id))
+        ev = Evidence("")
+        if entry.paper in reference:
+            ev = evidence_of(entry, rep, evidence.get(entry.id))
+        if ev.reason:
+            reason = ev.reason + (f"; {reason}" if reason and ev.kind else "")
         rows.append({
             "id": entry.id,
             "paper": entry.paper,
@@ -184,21 +238,42 @@ def build_scorecard(records: Mapping[str, Reproduced], *, not_computable: Mappin
             "quantity": entry.quantity,
             "where": entry.where,
             "published": entry.printed,
-            "reproduced": format_reproduced(entry, rep) if rep is not None else "",
-            "verdict": v,
+            "computed": format_computed(entry, rep) if rep is not None else "",
+            "match": m,
+            "evidence": ev.kind,
             "reason": reason,
         })
     return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
 
 
+def evidence_of(entry: Entry, rep: Computed | None, declared: Evidence | None) -> Evidence:
+    """The evidence class of one entry on the shipped cohort: what its generator declared, else
+    ``unconstrained`` for a computed number the generator never targeted; nothing for a number not computed."""
+    if declared is not None:
+        return declared
+    if rep is None:
+        return Evidence("")
+    return Evidence(UNCONSTRAINED)
+
+
 def summarise(card: pd.DataFrame) -> pd.DataFrame:
-    """Counts of verdicts per paper and kind (the scorecard's headline)."""
+    """Counts of ``match`` per paper and kind."""
     if card.empty:
-        return pd.DataFrame(columns=["paper", "kind", "verdict", "n"])
-    return (card.groupby(["paper", "kind", "verdict"]).size().rename("n").reset_index()
+        return pd.DataFrame(columns=["paper", "kind", "match", "n"])
+    return (card.groupby(["paper", "kind", "match"]).size().rename("n").reset_index()
             .sort_values(["paper", "kind", "n"], ascending=[True, True, False], ignore_index=True))
 
 
-def share_reproduced(card: pd.DataFrame, paper: str, kind: str = "data") -> float:
-    rows = card[(card["paper"] == paper) & (card["kind"] == kind)]
-    return float((rows["verdict"] == REPRODUCED).mean()) if len(rows) else 0.0
+def summary_lines(card: pd.DataFrame) -> list[str]:
+    """The build's printed summary: ``match`` counts per paper and kind, then (on the shipped cohort)
+    ``evidence`` counts, so nobody reads a match on the reconstruction as the paper reproduced."""
+    lines = ["scorecard (computed vs printed, at the printed precision):"]
+    for (paper, kind), rows in summarise(card).groupby(["paper", "kind"], sort=True):
+        parts = ", ".join(f"{n} {v}" for v, n in zip(rows["match"], rows["n"], strict=True))
+        lines.append(f"  {paper} {kind}: {parts}")
+    classed = card[card["evidence"] != ""]
+    for paper, rows in classed.groupby("paper", sort=True):
+        counts = rows["evidence"].value_counts()
+        parts = ", ".join(f"{int(counts[k])} {k}" for k in EVIDENCE_VALUES if k in counts)
+        lines.append(f"  {paper} on the shipped synthetic reconstruction, evidence: {parts}")
+    return lines

@@ -1,17 +1,16 @@
-"""The scorecard as MyST Markdown tables (written into the book at build time, never typed by hand)."""
+"""The scorecard as MyST Markdown (written into the book at build time from the scorecard, never typed)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cartrepro.ledger.scorecard import REPRODUCED
+from cartrepro.ledger.scorecard import EVIDENCE_VALUES, MATCH_VALUES, MATCHES, NO_PUBLISHED_VALUE
 
 PAPER_TITLES = {
     "cd22": "P2 · CD22 CAR T cells in r/r B-ALL (Pan et al., Leukemia 2019)",
     "car1922": "P1 · Sequential CAR19/22 T cells, MIP3α (119 patients)",
 }
-VERDICT_ORDER = ["reproduced", "differs", "inconsistent in the paper", "not computable from this data",
-                 "not recorded", "no verdict"]
+TABLE_COLUMNS = ["id", "quantity", "published", "computed", "match", "evidence", "reason"]
 
 
 def _html_table(frame: pd.DataFrame) -> str:
@@ -34,26 +33,36 @@ def _table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
+def _counts(rows: pd.DataFrame, reference: bool) -> pd.DataFrame:
+    """Entries per kind and match (and evidence on the shipped cohort), in the vocabulary's order."""
+    keys = ["kind", "match"] + (["evidence"] if reference else [])
+    counts = rows.groupby(keys).size().rename("entries").reset_index()
+    counts["o1"] = counts["kind"].map({"data": 0, "construction": 1, "figure_only": 2})
+    counts["o2"] = counts["match"].map({v: i for i, v in enumerate(MATCH_VALUES)})
+    order = ["o1", "o2"]
+    if reference:
+        counts["o3"] = counts["evidence"].map({v: i for i, v in enumerate(("", *EVIDENCE_VALUES))})
+        order.append("o3")
+    return counts.sort_values(order).drop(columns=[c for c in counts if c.startswith("o") and len(c) == 2])
+
+
 def scorecard_markdown(card: pd.DataFrame, reference_papers: set[str]) -> str:
-    """Headline counts, then one table per paper: entries that are not reproduced first, then the rest."""
+    """One section per paper: what the data is, counts, then every entry (entries that do not match first)."""
     parts: list[str] = []
     for paper in [p for p in PAPER_TITLES if p in set(card["paper"])]:
         rows = card[card["paper"] == paper]
+        reference = paper in reference_papers
         parts.append(f"## {PAPER_TITLES[paper]}\n")
-        scored = rows[rows["kind"] == "data"]
-        if paper in reference_papers:
-            n_ok = int((scored["verdict"] == REPRODUCED).sum())
-            parts.append(f"**{n_ok} of {len(scored)}** published numbers of kind *data* reproduced "
-                         f"from the shipped reconstructed (synthetic) cohort.\n")
+        if reference:
+            parts.append("Computed from the **shipped synthetic reconstruction**: a match shows that the printed "
+                         "numbers hold together in one cohort under the identified methods, not that the paper "
+                         "was reproduced; the *evidence* column says what each match can show.\n")
         else:
-            parts.append("This build ran on data other than the shipped cohort: reproduced values are shown "
-                         "without verdicts.\n")
-        counts = (rows.groupby(["kind", "verdict"]).size().rename("entries").reset_index())
-        counts["order"] = counts["verdict"].map({v: i for i, v in enumerate(VERDICT_ORDER)})
-        counts = counts.sort_values(["kind", "order"]).drop(columns="order")
-        parts.append(_table(counts) + "\n")
+            parts.append("Computed from **your data** (not the shipped reconstruction): *match* compares your "
+                         "numbers with the paper's printed ones at the printed precision.\n")
+        parts.append(_table(_counts(rows, reference)) + "\n")
         ordered = rows.assign(order=rows["kind"].map({"data": 0, "construction": 1, "figure_only": 2}),
-                              attention=~rows["verdict"].isin([REPRODUCED, "no verdict"]))
+                              attention=~rows["match"].isin([MATCHES, NO_PUBLISHED_VALUE]))
         ordered = ordered.sort_values(["attention", "order", "id"], ascending=[False, True, True], kind="stable")
-        parts.append(_html_table(ordered[["id", "quantity", "published", "reproduced", "verdict", "reason"]]))
+        parts.append(_html_table(ordered[TABLE_COLUMNS]))
     return "\n".join(parts)

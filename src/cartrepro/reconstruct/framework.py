@@ -4,6 +4,18 @@ A generator turns published constraints into patient rows. It writes down every 
 open as an :class:`Assumption` and checks every published number it targets as a :class:`Constraint`,
 evaluated on the finished table (not on the generator's intermediate variables), so the report shows what
 the data achieves, not what the generator meant to do.
+
+Each constraint and assumption also says what the finished cohort can show about the ledger numbers it
+names (its ``evidence``, written into the provenance file and read by the scorecard):
+
+- a constraint is ``input`` when the generator writes the number into a patient row (a single-patient
+  fact, a stated minimum, maximum or median placed by :func:`order_statistics`): reading it back is not
+  evidence; it is ``constrained`` when the generator searched or allocated the data so that the number
+  holds together with the others under the named method;
+- an assumption is ``assumed`` when a number matches only because of a fact the paper does not state,
+  ``illustrative`` when the paper does not give what a number is computed from (e.g. subgroup
+  membership, drawn by seed): no claim at all; otherwise (``evidence=None``) it is a documented choice that
+  no printed number depends on for its match.
 """
 
 from __future__ import annotations
@@ -14,12 +26,22 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+INPUT, CONSTRAINED = "input", "constrained"  # what a constraint shows
+ASSUMED, ILLUSTRATIVE = "assumed", "illustrative"  # what an assumption does to the numbers it names
+CONSTRAINT_EVIDENCE = (INPUT, CONSTRAINED)
+ASSUMPTION_EVIDENCE = (None, ASSUMED, ILLUSTRATIVE)
+
 
 @dataclass(frozen=True)
 class Assumption:
     id: str
     text: str
     ledger_ids: tuple[str, ...] = ()
+    evidence: str | None = None
+
+    def __post_init__(self):
+        if self.evidence not in ASSUMPTION_EVIDENCE:
+            raise ValueError(f"assumption {self.id}: evidence must be one of {ASSUMPTION_EVIDENCE}")
 
 
 @dataclass(frozen=True)
@@ -29,6 +51,7 @@ class ConstraintResult:
     target: str
     achieved: str
     ok: bool
+    evidence: str = CONSTRAINED
 
 
 @dataclass(frozen=True)
@@ -39,10 +62,15 @@ class Constraint:
     target: str
     check: Callable[[pd.DataFrame], tuple[str, bool]]
     ledger_ids: tuple[str, ...] = ()
+    evidence: str = CONSTRAINED  # or INPUT: the generator writes the number into a row
+
+    def __post_init__(self):
+        if self.evidence not in CONSTRAINT_EVIDENCE:
+            raise ValueError(f"constraint {self.id}: evidence must be one of {CONSTRAINT_EVIDENCE}")
 
     def evaluate(self, table: pd.DataFrame) -> ConstraintResult:
         achieved, ok = self.check(table)
-        return ConstraintResult(self.id, self.ledger_ids, self.target, achieved, bool(ok))
+        return ConstraintResult(self.id, self.ledger_ids, self.target, achieved, bool(ok), self.evidence)
 
 
 @dataclass
@@ -72,7 +100,8 @@ def provenance_record(report: Report, *, dataset: str, generator: str, version: 
         "seed": report.search["seed"],
         **extra,
         "search": report.search,
-        "assumptions": [{"id": a.id, "text": a.text, "ledger_ids": list(a.ledger_ids)} for a in report.assumptions],
+        "assumptions": [{"id": a.id, "text": a.text, "ledger_ids": list(a.ledger_ids), "evidence": a.evidence or ""}
+                        for a in report.assumptions],
         "constraints": [{**asdict(c), "ledger_ids": list(c.ledger_ids)} for c in report.constraints],
     }
 
