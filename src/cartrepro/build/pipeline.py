@@ -246,7 +246,7 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
     papers = set(report.papers)
     reference = {p for p in papers if is_shipped_cohort(data_dir, p)}
     for paper in sorted(papers):
-        kind = "shipped reconstructed (synthetic) cohort" if paper in reference else "user data: no verdicts"
+        kind = "shipped reconstructed (synthetic) cohort" if paper in reference else "your data: compared to the paper"
         _say(f"  {paper}/: {kind}")
 
     cache = out_dir / ".cache" / "notebooks"
