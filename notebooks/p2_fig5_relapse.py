@@ -31,37 +31,19 @@
 # %% tags=["parameters"]
 data_dir = "data/reconstructed"  # cohort folder holding cd22/
 
-# %% tags=["hide-input"]
-import pandas as pd
+# %% [markdown]
+# We load the patient table, compute the facts about the relapsed patients with
+# `cartrepro.analysis.cd22.relapse` (the function `cartrepro results` runs), record them and compare them
+# with the paper. The named patients are found by their `patient_id`.
 
-from cartrepro import not_computable, record
-from cartrepro.analysis.cd22 import derive as derive
+# %% tags=["hide-input"]
+from cartrepro.analysis.cd22 import relapse
 from cartrepro.contract import load_paper
-from cartrepro.ledger.record import comparison
+from cartrepro.ledger.record import comparison, record_all
 from cartrepro.paths import is_shipped_cohort
 
-patients = load_paper(data_dir, "cd22")["patients"]
+tables = load_paper(data_dir, "cd22")
 reference = is_shipped_cohort(data_dir, "cd22")
-by_id = patients.set_index(patients["patient_id"].astype(str))
-
-for pid in ("11", "27", "33", "13"):
-    ledger_id = f"p2_fig5_relapse_pt{pid}"
-    if pid in by_id.index and pd.notna(by_id.loc[pid, "relapse_day"]):
-        record(ledger_id, float(derive.months(float(by_id.loc[pid, "relapse_day"]))))
-    else:
-        not_computable(ledger_id, f"no patient {pid} with a relapse day in this data")
-
-b_cells = patients["normal_b_cells_at_relapse"]
-if b_cells.notna().any():
-    record("p2_disc_relapsed_normal_b", int(b_cells.astype("boolean").sum()))
-else:
-    not_computable("p2_disc_relapsed_normal_b", "the optional column normal_b_cells_at_relapse is absent or empty")
-not_computable("p2_fig5d_normal_b", "percentages of normal B cells over time are not in the data contract")
-
-pr = patients[patients["day30_response"] == "partial_response"]
-if len(pr) == 1 and pr["relapse_day"].notna().all():
-    record("p2_ltf_emd_pr_relapse_day", float(pr["relapse_day"].iloc[0]))
-else:
-    not_computable("p2_ltf_emd_pr_relapse_day", f"{len(pr)} partial responders with a relapse day")
-comparison([f"p2_fig5_relapse_pt{pid}" for pid in ("11", "27", "33", "13")]
-           + ["p2_disc_relapsed_normal_b", "p2_fig5d_normal_b", "p2_ltf_emd_pr_relapse_day"], reference_data=reference)
+relapsed = relapse.relapsed_patients(tables)
+record_all(relapsed)
+comparison(list(relapsed), reference_data=reference)

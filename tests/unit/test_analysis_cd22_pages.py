@@ -79,5 +79,22 @@ def test_notebook_parameters_repeat_the_page_declaration(page):
 
 
 def test_every_recording_p2_notebook_is_registered():
-    recording = {p.stem for p in (ROOT / "notebooks").glob("p2_*.py") if "record" in p.read_text(encoding="utf-8")}
+    recording = {p.stem for p in (ROOT / "notebooks").glob("p2_*.py") if "record_all(" in p.read_text(encoding="utf-8")}
     assert recording == {page.notebook for page in PAGES}
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("p2_*.py")), ids=lambda p: p.stem)
+def test_p2_notebooks_are_views(notebook):
+    """Short code cells, no functions or classes, no branching or loops on data, one record_all."""
+    import jupytext
+
+    cells = [c.source for c in jupytext.read(notebook).cells if c.cell_type == "code"]
+    assert all(len(source.splitlines()) <= 15 for source in cells)
+    for source in cells:
+        for node in ast.walk(ast.parse(source)):
+            assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda | ast.For | ast.While), \
+                f"{notebook.name}: {type(node).__name__} in a code cell"
+            assert not isinstance(node, ast.If | ast.IfExp), f"{notebook.name}: a branch in a code cell"
+    text = notebook.read_text(encoding="utf-8")
+    assert text.count("record_all(") == (notebook.stem in {p.notebook for p in PAGES})
+    assert "record(" not in text.replace("record_all(", "")

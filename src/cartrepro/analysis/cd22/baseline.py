@@ -86,7 +86,7 @@ def dose(patients: pd.DataFrame) -> Results:
     return r
 
 
-def baseline(tables: dict[str, pd.DataFrame]) -> Results:
+def table1(tables: dict[str, pd.DataFrame]) -> Results:
     """Every number of the Table 1 page (:func:`enrollment`, :func:`cd22_expression`, :func:`dose`)."""
     patients = tables["patients"]
     return enrollment(patients).extend(cd22_expression(patients)).extend(dose(patients))

@@ -85,7 +85,7 @@ def cytokines(patients: pd.DataFrame) -> Results:
     return r
 
 
-def kinetics(tables: dict[str, pd.DataFrame], peak_window_end: int = 15) -> Results:
+def expansion_kinetics(tables: dict[str, pd.DataFrame], peak_window_end: int = 15) -> Results:
     """Every number of the kinetics page: :func:`expansion` and :func:`cytokines`."""
     patients = tables["patients"]
     return expansion(patients, peak_window_end).extend(cytokines(patients))

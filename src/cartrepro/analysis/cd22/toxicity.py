@@ -183,7 +183,7 @@ def deaths(patients: pd.DataFrame, early_death_days: int = 30) -> Results:
     return r
 
 
-def toxicity(tables: dict[str, pd.DataFrame], early_death_days: int = 30) -> Results:
+def adverse_effects(tables: dict[str, pd.DataFrame], early_death_days: int = 30) -> Results:
     """Every number of the Figure 3 page."""
     patients = tables["patients"]
     return merge([grades(patients), episodes(patients), fig3b(patients, early_death_days),
