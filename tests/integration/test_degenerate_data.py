@@ -59,13 +59,13 @@ def _glued(ipynb) -> set[str]:
 # case -> (edit, {notebook: {ledger id that must be declared not computable: words its reason contains}})
 CASES = {
     "nobody_transplanted": (_no_hct, {"p2_fig4_long_term_outcome": {
-        "p2_fig4a_lfs_1y": "no patient had an HCT", "p2_fig4b_relapse_1y": "no patient had an HCT",
-        "p2_ltf_hct_day_median": "no patient had an HCT"}}),
-    "no_early_deaths": (_no_early_deaths, {"p2_fig3_toxicity": {"p2_fig3b_p_severe_ae": "no measured peak"}}),
+        "p2_fig4a_lfs_1y": "bridged to allo-HCT", "p2_fig4b_relapse_1y": "bridged to allo-HCT",
+        "p2_ltf_hct_day_median": "bridged to allo-HCT"}}),
+    "no_early_deaths": (_no_early_deaths, {"p2_fig3_toxicity": {"p2_fig3b_p_severe_ae": "each group needs a value"}}),
     "nobody_in_remission": (_nobody_in_remission, {
         "p2_fig4_long_term_outcome": {"p2_fig4c_lfs_1y": "complete remission"}, "p2_table1_baseline": {}}),
     "no_events": (_no_events, {"p2_fig4_long_term_outcome": {"p2_fig4a_relapse_time": "0 relapses"},
-                               "p2_fig3_toxicity": {"p2_fig3b_p_severe_ae": "no measured peak"},
+                               "p2_fig3_toxicity": {"p2_fig3b_p_severe_ae": "each group needs a value"},
                                "p2_fig5_relapse": {"p2_fig5_relapse_pt11": "no patient 11 with a relapse day"}}),
 }
 
