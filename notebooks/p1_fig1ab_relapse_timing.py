@@ -38,21 +38,18 @@ window_months = 6.0  # the NR/ER rule and the width of the Fig. 1b windows
 horizon_days = 365.25  # where the Fig. 1a curves are read for the record
 
 # %% tags=["hide-input"]
-import pandas as pd
 from IPython.display import display
 from myst_nb import glue
 
-from cartrepro import record
-from cartrepro.analysis.car1922 import derive as derive
-from cartrepro.figures.incidence import IncidenceCurve, cumulative_incidence_figure, window_bars_figure
-from cartrepro.ledger.record import comparison
-from cartrepro.paths import is_shipped_cohort
-from cartrepro.stats.survival import cumulative_incidence
+from cartrepro.analysis.car1922 import relapse
+from cartrepro.contract import load_paper
+from cartrepro.figures.car1922 import failure_incidence_figure
+from cartrepro.figures.incidence import window_bars_figure
+from cartrepro.ledger.record import comparison, record_all
+from cartrepro.paths import is_shipped_cohort, resolve_data_dir
 
-patients = derive.load_patients(data_dir)
+tables = load_paper(resolve_data_dir(data_dir), "car1922")
 reference = is_shipped_cohort(data_dir, "car1922")
-SUFFIX = {"b_all": "ball", "b_nhl": "bnhl"}
-by_disease = {d: patients[patients["disease"] == d] for d in SUFFIX}
 
 # %% [markdown]
 # ## Who was evaluated, who failed
@@ -70,28 +67,8 @@ by_disease = {d: patients[patients["disease"] == d] for d in SUFFIX}
 # ```
 
 # %% tags=["hide-input"]
-reasons = patients["excluded_reason"].value_counts()
-record("p1_not_eval_hsct", int(reasons.get("bridge_to_hsct", 0)))
-record("p1_not_eval_death", int(reasons.get("non_recurrent_death", 0)))
-record("p1_not_eval_lost", int(reasons.get("lost_to_follow_up", 0)))
-rows = []
-for disease, suffix in SUFFIX.items():
-    table = by_disease[disease]
-    evaluable = table[derive.evaluable(table)]
-    n_nr = int((evaluable["outcome"] == "no_response").sum())
-    n_relapse = int((evaluable["outcome"] == "relapse").sum())
-    record(f"p1_not_eval_{suffix}", int(len(table) - len(evaluable)))
-    record(f"p1_nr_{suffix}_pct", derive.percent(n_nr, len(evaluable)))
-    record(f"p1_relapse_{suffix}_pct", derive.percent(n_relapse, len(evaluable)))
-    rows.append({"disease": derive.DISEASE_LABELS[disease], "patients": len(table), "evaluable": len(evaluable),
-                 "no response": n_nr, "relapse": n_relapse,
-                 "continuous remission": int((evaluable["outcome"] == "remission").sum())})
-display(pd.DataFrame(rows).set_index("disease"))
-
-# %% tags=["hide-input"]
-comparison(["p1_not_eval_ball", "p1_not_eval_bnhl", "p1_not_eval_hsct", "p1_not_eval_death", "p1_not_eval_lost",
-            "p1_nr_ball_pct", "p1_nr_bnhl_pct", "p1_relapse_ball_pct", "p1_relapse_bnhl_pct"],
-           reference_data=reference)
+evaluation = relapse.evaluation(tables)
+display(evaluation.frames["evaluation"])
 
 # %% [markdown]
 # ## Figure 1a · Cumulative incidence of non-response and relapse
@@ -100,18 +77,8 @@ comparison(["p1_not_eval_ball", "p1_not_eval_bnhl", "p1_not_eval_hsct", "p1_not_
 # panel; the curves read at 12 months are recorded for information.
 
 # %% tags=["hide-input"]
-events = derive.failure_events(patients)
-curves, at_horizon = [], []
-for disease in SUFFIX:
-    sub = events[events["disease"] == disease]
-    curves.append(IncidenceCurve(f"{derive.DISEASE_LABELS[disease]} (n={len(sub)})", sub["time_days"].to_numpy(),
-                                 sub["cause"].to_numpy()))
-    cif = cumulative_incidence(sub["time_days"], sub["cause"], event_of_interest=1)
-    reached = cif[cif["time"] <= horizon_days]
-    at_horizon.append(100 * float(reached["cif"].iloc[-1]) if len(reached) else 0.0)
-record("p1_fig1a_cum_events", at_horizon)
-fig = cumulative_incidence_figure(curves, title="Figure 1a  Non-response and relapse",
-                                  ylabel="Cumulative incidence of NR or relapse")
+incidence = relapse.failure_incidence(tables, horizon_days)
+fig = failure_incidence_figure(incidence.frames["fig1a_events"])
 
 # %% [markdown]
 # ## Figure 1b · Relapses per 6-month window
@@ -126,24 +93,9 @@ fig = cumulative_incidence_figure(curves, title="Figure 1a  Non-response and rel
 # ```
 
 # %% tags=["hide-input"]
-counts = pd.DataFrame({derive.DISEASE_LABELS[d]: derive.relapse_window_counts(by_disease[d], window_months)
-                       for d in SUFFIX})
-ids = ["0_6m", "6_12m", "12_18m", "18_24m", "gt24m"]
-if window_months == 6.0:  # the ledger ids name the paper's 6-month windows
-    for disease, suffix in SUFFIX.items():
-        column = counts[derive.DISEASE_LABELS[disease]]
-        for window_id, k in zip(ids, column.to_numpy(), strict=True):
-            record(f"p1_fig1b_relapse_{window_id}_{suffix}", derive.percent(int(k), int(column.sum())))
-    record("p1_fig1b_freq_per_6m", [int(k) for k in counts.to_numpy().T.ravel()])
-record("p1_early_relapse_pct", derive.percent(int(counts.iloc[0].sum()), int(counts.to_numpy().sum())))
-shown = counts.copy()
-for column in counts:
-    shown[column] = [f"{int(k)} ({derive.percent(int(k), int(counts[column].sum())):.1f}%)" for k in counts[column]]
-display(shown.rename_axis("months after infusion"))
-fig = window_bars_figure(counts, title="Figure 1b  Relapses per 6-month window")
-
-# %% tags=["hide-input"]
-comparison("p1_fig1b", reference_data=reference)
+timing = relapse.relapse_timing(tables, window_months)
+display(relapse.window_shares(timing.frames["fig1b_counts"]))
+fig = window_bars_figure(timing.frames["fig1b_counts"], title="Figure 1b  Relapses per 6-month window")
 
 # %% [markdown]
 # ## The NR/ER and > 6-month remission groups
@@ -156,15 +108,22 @@ comparison("p1_fig1b", reference_data=reference)
 
 # %% tags=["hide-input"]
 glue("window_months__text", f"{window_months:g}", display=False)
-groups = derive.response_group(patients, window_months)
-for disease, suffix in SUFFIX.items():
-    in_disease = (patients["disease"] == disease) & groups.notna()
-    n = int(in_disease.sum())
-    if window_months == 6.0:
-        record(f"p1_nrer_{suffix}_pct", derive.percent(int((groups[in_disease] == "nr_er").sum()), n))
-        record(f"p1_rem6m_{suffix}_pct", derive.percent(int((groups[in_disease] == "remission").sum()), n))
-display(pd.crosstab(patients["disease"].map(derive.DISEASE_LABELS), groups.fillna("not evaluated"),
-                    margins=True, margins_name="total"))
+groups = relapse.response_groups(tables, window_months)
+display(groups.frames["groups"])
+
+# %% [markdown]
+# ## Published and reproduced
+#
+# Every number of this page is recorded at once; the tables compare them with the paper, step by step.
+
+# %% tags=["hide-input"]
+record_all(evaluation, incidence, timing, groups)
+comparison(["p1_not_eval_ball", "p1_not_eval_bnhl", "p1_not_eval_hsct", "p1_not_eval_death", "p1_not_eval_lost",
+            "p1_nr_ball_pct", "p1_nr_bnhl_pct", "p1_relapse_ball_pct", "p1_relapse_bnhl_pct"],
+           reference_data=reference)
+
+# %% tags=["hide-input"]
+comparison("p1_fig1b", reference_data=reference)
 
 # %% tags=["hide-input"]
 comparison(["p1_early_relapse_pct", "p1_nrer_ball_pct", "p1_nrer_bnhl_pct", "p1_rem6m_ball_pct",

@@ -29,7 +29,8 @@
 # **Method:** two-sided exact Mann-Whitney P (permutation distribution of the mid-rank sum; without ties
 # the classical exact test), NR/ER (n = 13) vs > 6-month remission (n = 26); medians and ranges over all 43
 # training specimens; Pearson correlation with its t-test P. The Benjamini-Hochberg q column is ours: the
-# paper did not adjust for the 70 comparisons.
+# paper did not adjust for the 70 comparisons. The computations are in
+# `cartrepro.analysis.car1922.screen` (its docstring lists the choices the paper leaves open).
 
 # %% tags=["parameters"]
 data_dir = "data/reconstructed"  # cohort folder holding car1922/
@@ -37,34 +38,16 @@ window_months = 6.0  # the NR/ER rule
 alpha = 0.05  # significance level of the screen
 
 # %% tags=["hide-input"]
-import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 from IPython.display import display
-from matplotlib_venn import venn2
 
-from cartrepro import record
-from cartrepro.analysis.car1922 import cytokines as cyto
-from cartrepro.analysis.car1922.derive import DISEASE_LABELS
-from cartrepro.figures.survival import use_house_style
-from cartrepro.ledger.record import comparison, skip
-from cartrepro.paths import is_shipped_cohort
-from cartrepro.stats.groups import pearson
+from cartrepro.analysis.car1922 import screen
+from cartrepro.contract import load_paper
+from cartrepro.figures.car1922 import correlation_title, scatter_figure, screen_table, venn_figure
+from cartrepro.ledger.record import comparison, record_all
+from cartrepro.paths import is_shipped_cohort, resolve_data_dir
 
-tables = cyto.load(data_dir)
-patients, cytokines = tables["patients"], tables.get("cytokines")
+tables = load_paper(resolve_data_dir(data_dir), "car1922")
 reference = is_shipped_cohort(data_dir, "car1922")
-MIP3A, EOTAXIN = "MIP3α", "Eotaxin"
-HIT_IDS = {MIP3A: "mip3a", "Eotaxin": "eotaxin", "EPO": "epo", "TSLP": "tslp", "MCP-4": "mcp4",
-           "IL-17F": "il17f", "IL-17A": "il17a", "MDC": "mdc", "TPO": "tpo", "SDF-1a": "sdf1a"}
-COUNT_IDS = ["p1_n_specimens_peak", "p1_n_baseline_specimens", "p1_n_training", "p1_n_training_ball",
-             "p1_n_training_bnhl", "p1_n_training_nrer", "p1_n_training_rem"]
-SCREEN_IDS = ["p1_n_screen_hits", *(f"p1_s4_mw_p_{s}" for s in HIT_IDS.values()), "p1_s4_other_60_p"]
-SUMMARY_IDS = ["p1_fc_median_mip3a", "p1_fc_min_mip3a", "p1_fc_max_mip3a", "p1_fc_median_eotaxin",
-               "p1_fc_min_eotaxin", "p1_fc_max_eotaxin", "p1_s3e_corr_r", "p1_s3e_corr_p"]
-have = cytokines is not None
-if not have:
-    skip(COUNT_IDS + SCREEN_IDS + SUMMARY_IDS + ["p1_fig1c_subgroup_screen"], "car1922/cytokines.csv is absent")
 
 # %% [markdown]
 # ## Specimens
@@ -76,79 +59,30 @@ if not have:
 # inconsistency `training_labels_39_of_43`).
 
 # %% tags=["hide-input"]
-if have:
-    peak = cytokines[cytokines["timepoint"] == "il6_peak"].drop_duplicates("patient_id")
-    peak = peak.merge(patients[["patient_id", "disease"]], on="patient_id")
-    training = peak[peak["cohort"] == "training"]
-    record("p1_n_specimens_peak", len(peak))
-    record("p1_n_baseline_specimens", int(cytokines.loc[cytokines["timepoint"] == "baseline", "sample_id"].nunique()))
-    record("p1_n_training", len(training))
-    record("p1_n_training_ball", int((training["disease"] == "b_all").sum()))
-    record("p1_n_training_bnhl", int((training["disease"] == "b_nhl").sum()))
-    screen = cyto.screen(cytokines, patients, window_months=window_months)
-    if window_months == 6.0:
-        record("p1_n_training_nrer", int(screen["n_nr_er"].iloc[0]))
-        record("p1_n_training_rem", int(screen["n_remission"].iloc[0]))
-    else:
-        skip(["p1_n_training_nrer", "p1_n_training_rem"], f"the ledger counts use the 6-month rule, not "
-             f"{window_months:g} months")
-    display(pd.crosstab(peak["cohort"], peak["disease"].map(DISEASE_LABELS), margins=True, margins_name="total"))
-    display(comparison(COUNT_IDS, reference_data=reference))
+specimens = screen.specimens(tables, window_months)
+display(specimens.frames["specimens"])
 
 # %% [markdown]
 # ## The screen: all 70 analytes (supplementary Table 4)
 #
-# {glue:text}`p1_n_screen_hits__text` analytes have P < 0.05. Sorted by P; medians are fold changes versus
-# healthy donors.
+# {glue:text}`p1_n_screen_hits__text` analytes have P < 0.05. Sorted by P (then by name); medians are fold
+# changes versus healthy donors.
 
 # %% tags=["hide-input"]
-if have:
-    hits = screen[screen["p"] < alpha]
-    record("p1_n_screen_hits", len(hits))
-    if window_months == 6.0:
-        for analyte, suffix in HIT_IDS.items():
-            row = screen[screen["analyte"] == analyte]
-            if len(row):
-                record(f"p1_s4_mw_p_{suffix}", float(row["p"].iloc[0]))
-        others = screen[~screen["analyte"].isin(list(HIT_IDS))]
-        smallest = float(others["p"].min())  # the paper: all > 0.05
-        record("p1_s4_other_60_p", f"{len(others)} others, smallest P = {smallest:.4f}")
-    else:
-        skip(SCREEN_IDS[1:], f"the ledger P values use the 6-month rule, not {window_months:g} months")
-    shown = screen.sort_values("p", kind="mergesort").reset_index(drop=True)
-    shown.index += 1
-    display(shown.rename(columns={"n_nr_er": "n NR/ER", "n_remission": "n remission",
-                                  "median_nr_er": "median NR/ER", "median_remission": "median remission",
-                                  "p": "P", "q_bh": "q (BH)"}).style.format(
-        {"median NR/ER": "{:.3f}", "median remission": "{:.3f}", "P": "{:.4f}", "q (BH)": "{:.4f}"})
-        .set_uuid("screen"))  # a fixed id: the default is random, and the page must be byte-identical
-    display(comparison(SCREEN_IDS, reference_data=reference))
+training = screen.training_screen(tables, window_months, alpha)
+display(screen_table(training.frames["screen"]))
 
 # %% [markdown]
 # ## Figure 1c · Significant in B-ALL, in B-NHL, in both
 #
 # The same screen within each disease. Only the intersection is printed (MIP3α and Eotaxin); the sizes of
 # the one-disease regions are not, so on the reconstructed cohort they are the generator's documented
-# choice.
+# choice. The intersection is listed by the product of its two within-disease P values, then by name, so
+# that the order of the rows of `cytokines.csv` cannot change it.
 
 # %% tags=["hide-input"]
-if have:
-    sig = {}
-    for disease in ("b_all", "b_nhl"):
-        sub = cyto.screen(cytokines, patients, window_months=window_months, disease=disease)
-        sig[disease] = set(sub.loc[sub["p"] < alpha, "analyte"])
-    both = sorted(sig["b_all"] & sig["b_nhl"], key=list(screen["analyte"]).index)
-    record("p1_fig1c_subgroup_screen", " and ".join(both) if both else "none")
-    use_house_style()
-    fig, ax = plt.subplots()
-    diagram = venn2(subsets=(len(sig["b_all"] - sig["b_nhl"]), len(sig["b_nhl"] - sig["b_all"]), len(both)),
-                    set_labels=("B-ALL", "B-NHL"), ax=ax)
-    for region, names in (("10", sig["b_all"] - sig["b_nhl"]), ("01", sig["b_nhl"] - sig["b_all"]), ("11", both)):
-        label = diagram.get_label_by_id(region)
-        if label is not None:
-            label.set_text("\n".join(sorted(names)) if names else "0")
-    ax.set_title(f"Figure 1c  Analytes with P < {alpha:g} within disease")
-    fig.tight_layout()
+subgroups = screen.subgroup_screen(tables, window_months, alpha)
+fig = venn_figure(subgroups.frames["venn"], alpha)
 
 # %% [markdown]
 # ## Fold changes and the MIP3α-Eotaxin correlation (supplementary Fig. 3e)
@@ -159,22 +93,23 @@ if have:
 # Pearson r = {glue:text}`p1_s3e_corr_r__text`, P = {glue:text}`p1_s3e_corr_p__text`.
 
 # %% tags=["hide-input"]
-if have:
-    values = {}
-    for analyte, suffix in ((MIP3A, "mip3a"), (EOTAXIN, "eotaxin")):
-        frame = cyto.peak_table(cytokines, patients, "training", analyte, window_months).set_index("patient_id")
-        values[analyte] = frame["fold_change"]
-        record(f"p1_fc_median_{suffix}", float(np.median(frame["fold_change"])))
-        record(f"p1_fc_min_{suffix}", float(frame["fold_change"].min()))
-        record(f"p1_fc_max_{suffix}", float(frame["fold_change"].max()))
-    x, y = values[MIP3A], values[EOTAXIN].loc[values[MIP3A].index]
-    r = pearson(x, y)
-    record("p1_s3e_corr_r", r.statistic)
-    record("p1_s3e_corr_p", r.p_value)
-    fig, ax = plt.subplots()
-    ax.scatter(x, y, s=18)
-    ax.set_xlabel("MIP3α fold change")
-    ax.set_ylabel("Eotaxin fold change")
-    ax.set_title(f"Supp. Fig. 3e  r = {r.statistic:.3f}, P = {r.p_value:.3f} (n = {len(x)})")
-    fig.tight_layout()
-    display(comparison(SUMMARY_IDS, reference_data=reference))
+folds = screen.fold_changes(tables, window_months)
+pairs = folds.frames["s3e"]
+title = correlation_title("Supp. Fig. 3e", folds.frames["s3e_test"], len(pairs))
+fig = scatter_figure(pairs[screen.MIP3A], pairs[screen.EOTAXIN], xlabel="MIP3α fold change",
+                     ylabel="Eotaxin fold change", title=title)
+
+# %% [markdown]
+# ## Published and reproduced
+#
+# Every number of this page is recorded at once and compared with the paper.
+
+# %% tags=["hide-input"]
+record_all(specimens, training, subgroups, folds)
+comparison(screen.COUNT_IDS, reference_data=reference)
+
+# %% tags=["hide-input"]
+comparison(screen.SCREEN_IDS + screen.SUBGROUP_IDS, reference_data=reference)
+
+# %% tags=["hide-input"]
+comparison(screen.SUMMARY_IDS, reference_data=reference)

@@ -29,7 +29,9 @@
 # the tied validation values, as GraphPad Prism computes it; on cohorts too large for the exact table, the
 # normal approximation, and the tables say which); Kaplan-Meier PFS from infusion and the
 # two-sided log-rank (Mantel-Cox) test, fold change > cutoff vs <= cutoff, all specimens of the cohort;
-# sensitivity / specificity at the training cutoff; Pearson correlation for the tissue panel.
+# sensitivity / specificity at the training cutoff; Pearson correlation for the tissue panel. The
+# computations are in `cartrepro.analysis.car1922.mip3a` (its docstring lists the choices the paper leaves
+# open, e.g. which specimens enter the log-rank tests).
 
 # %% tags=["parameters"]
 data_dir = "data/reconstructed"  # cohort folder holding car1922/
@@ -38,96 +40,41 @@ cutoff = None  # None: Youden cutoff of the training cohort; or a fixed fold cha
 window_months = 6.0  # the NR/ER rule
 
 # %% tags=["hide-input"]
-import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 from IPython.display import display
 from myst_nb import glue
 
-from cartrepro import record
-from cartrepro.analysis.car1922 import cytokines as cyto
-from cartrepro.figures.survival import PALETTE, Curve, km_figure, use_house_style
-from cartrepro.ledger.record import comparison, skip
-from cartrepro.paths import is_shipped_cohort
-from cartrepro.stats.diagnostics import sens_spec_at, youden_cutoff
-from cartrepro.stats.groups import pearson
-from cartrepro.stats.ranks import mann_whitney_auto
-from cartrepro.stats.survival import logrank_test
+from cartrepro.analysis.car1922 import mip3a
+from cartrepro.contract import load_paper
+from cartrepro.figures.car1922 import dot_box_figure, km_by_cutoff_figure, tissue_figure
+from cartrepro.ledger.record import comparison, record_all
+from cartrepro.paths import is_shipped_cohort, resolve_data_dir
 
-tables = cyto.load(data_dir)
-patients, cytokines, tissue = tables["patients"], tables.get("cytokines"), tables.get("tissue")
+tables = load_paper(resolve_data_dir(data_dir), "car1922")
 reference = is_shipped_cohort(data_dir, "car1922")
-paper_marker = analyte == "MIP3α" and window_months == 6.0  # the ledger ids describe this analysis
-TRAIN_IDS = ["p1_fig1f_mw_p", "p1_fig1g_logrank_p"]
-VAL_IDS = ["p1_n_validation", "p1_n_validation_ball", "p1_n_validation_bnhl", "p1_fig1h_mw_p", "p1_s3m_sens_val",
-           "p1_s3m_spec_val", "p1_fig1i_logrank_p"]
-OTHER_IDS = ["p1_s3h_baseline_mip3a", "p1_s3fg_eotaxin_mw_km"]
-TISSUE_IDS = ["p1_s4b_tissue_n", "p1_s4b_corr_r", "p1_s4b_corr_p"]
-cohorts = {}
-if cytokines is None:
-    skip(TRAIN_IDS + VAL_IDS + OTHER_IDS, "car1922/cytokines.csv is absent")
-elif not paper_marker:
-    skip(TRAIN_IDS + VAL_IDS + OTHER_IDS, f"the ledger numbers are for MIP3α with the 6-month rule; this run uses "
-         f"{analyte} with a {window_months:g}-month rule")
-if cytokines is not None:
-    for cohort in ("training", "validation"):
-        frame = cyto.peak_table(cytokines, patients, cohort, analyte, window_months)
-        if len(frame):
-            cohorts[cohort] = frame
-    if "training" in cohorts and cutoff is None:
-        cutoff = youden_cutoff(*cyto.split(cohorts["training"]), direction="lower").threshold
-if cutoff is not None:
-    glue("cutoff__text", f"{cutoff:.3f}", display=False)
 
+# %% [markdown]
+# ## The cutoff and the tests of both cohorts
+#
+# One step computes the cutoff (default: the Youden cutoff of the training cohort), then in each cohort the
+# Mann-Whitney test of the labelled specimens, the PFS log-rank test at the cutoff over all specimens, and
+# sensitivity / specificity at the cutoff. Cutoff: {glue:text}`cutoff__text`.
 
-def dot_box(frame, title, p):
-    """Fold change by group: box plot with every specimen as a dot (jitter is deterministic)."""
-    use_house_style()
-    fig, ax = plt.subplots()
-    data = [frame.loc[frame["group"] == g, "fold_change"].to_numpy() for g in cyto.GROUPS]
-    ax.boxplot(data, widths=0.5, showfliers=False)
-    for k, (values, colour) in enumerate(zip(data, PALETTE, strict=False), start=1):
-        offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else np.zeros(len(values))
-        ax.plot(k + offsets, np.sort(values), "o", color=colour, ms=4)
-    ax.set_xticks([1, 2], [f"{cyto.GROUP_LABELS[g]}\n(n={len(v)})" for g, v in zip(cyto.GROUPS, data, strict=True)])
-    if cutoff is not None:
-        ax.axhline(cutoff, color="0.5", ls=":", lw=1)
-    ax.set_ylabel(f"{analyte} fold change vs healthy donors")
-    ax.set_title(f"{title}  P = {p:.4f}")
-    fig.tight_layout()
-    return fig
-
-
-def km_by_cutoff(frame, title):
-    high = frame["fold_change"].to_numpy() > cutoff
-    t, e = frame["pfs_day"].astype(float).to_numpy(), frame["pfs_event"].astype(bool).to_numpy()
-    test = logrank_test(t, e, high)
-    curves = [Curve(f"{analyte} > {cutoff:.3f} (n={int(high.sum())})", t[high], e[high]),
-              Curve(f"{analyte} <= {cutoff:.3f} (n={int((~high).sum())})", t[~high], e[~high])]
-    return test, km_figure(curves, title=f"{title}  log-rank P = {test.p_value:.4f}",
-                           ylabel="Progression-free survival", show_ci=False)
-
+# %% tags=["hide-input"]
+cohorts = mip3a.training_and_validation(tables, analyte, cutoff, window_months)
+chosen, tests = cohorts.frames["cutoff"], cohorts.frames["tests"]
+glue("cutoff__text", cohorts.frames["cutoff_text"], display=False)
 
 # %% [markdown]
 # ## Training: Figure 1f-g
 #
-# Cutoff {glue:text}`cutoff__text` (default: the Youden cutoff of the training cohort). Mann-Whitney P =
-# {glue:text}`p1_fig1f_mw_p__text`; PFS log-rank P = {glue:text}`p1_fig1g_logrank_p__text`.
+# Mann-Whitney P = {glue:text}`p1_fig1f_mw_p__text`; PFS log-rank P = {glue:text}`p1_fig1g_logrank_p__text`.
 
 # %% tags=["hide-input"]
-if "training" in cohorts:
-    train = cohorts["training"]
-    nr, rem = cyto.split(train)
-    mw = mann_whitney_auto(nr, rem)
-    fig = dot_box(train, "Figure 1f  Training", mw.p_value)
+fig = dot_box_figure(cohorts.frames["training"], analyte, chosen, "Figure 1f  Training", tests["training"]["mw"])
 
 # %% tags=["hide-input"]
-if "training" in cohorts:
-    km_train, fig = km_by_cutoff(train, "Figure 1g  Training (all specimens)")
-    if paper_marker:
-        record("p1_fig1f_mw_p", mw.p_value)
-        record("p1_fig1g_logrank_p", km_train.p_value)
-        display(comparison(TRAIN_IDS, reference_data=reference))
+fig = km_by_cutoff_figure(cohorts.frames["training"], analyte, chosen, "Figure 1g  Training (all specimens)",
+                          tests["training"]["logrank"])
 
 # %% [markdown]
 # ## Validation: Figure 1h-i and supplementary Fig. 3m
@@ -144,28 +91,13 @@ if "training" in cohorts:
 # ```
 
 # %% tags=["hide-input"]
-if "validation" in cohorts and cutoff is not None:
-    val = cohorts["validation"]
-    vnr, vrem = cyto.split(val)
-    vmw = mann_whitney_auto(vnr, vrem)
-    fig = dot_box(val, "Figure 1h  Validation", vmw.p_value)
+fig = dot_box_figure(cohorts.frames["validation"], analyte, chosen, "Figure 1h  Validation",
+                     tests["validation"]["mw"])
 
 # %% tags=["hide-input"]
-if "validation" in cohorts and cutoff is not None:
-    km_val, fig = km_by_cutoff(val, "Figure 1i  Validation (all specimens)")
-    ss = sens_spec_at(vnr, vrem, cutoff, direction="lower")
-    display(pd.DataFrame([{"measure": name, "k/n": f"{p.k}/{p.n}", "%": round(100 * p.estimate, 2),
-                           "95% CI (hybrid Wilson/Brown)": "{1:.2f}-{2:.2f}".format(*p.percent())}
-                          for name, p in (("sensitivity", ss.sensitivity), ("specificity", ss.specificity))]))
-    if paper_marker:
-        record("p1_n_validation", len(val))
-        record("p1_n_validation_ball", int((val["disease"] == "b_all").sum()))
-        record("p1_n_validation_bnhl", int((val["disease"] == "b_nhl").sum()))
-        record("p1_fig1h_mw_p", vmw.p_value)
-        record("p1_s3m_sens_val", 100 * ss.sensitivity.estimate)
-        record("p1_s3m_spec_val", 100 * ss.specificity.estimate)
-        record("p1_fig1i_logrank_p", km_val.p_value)
-        display(comparison(VAL_IDS, reference_data=reference))
+fig = km_by_cutoff_figure(cohorts.frames["validation"], analyte, chosen, "Figure 1i  Validation (all specimens)",
+                          tests["validation"]["logrank"])
+display(mip3a.sens_spec_table(tests["validation"]["sens_spec"]))
 
 # %% [markdown]
 # ## Eotaxin (supplementary Fig. 3f-g) and baseline MIP3α (supplementary Fig. 3h)
@@ -174,32 +106,8 @@ if "validation" in cohorts and cutoff is not None:
 # difference"). Eotaxin is split at its own training Youden cutoff.
 
 # %% tags=["hide-input"]
-if cytokines is not None and paper_marker:
-    eo = cyto.peak_table(cytokines, patients, "training", "Eotaxin", window_months)
-    base = cyto.peak_table(cytokines, patients, "training", analyte, window_months, timepoint="baseline")
-    rows = []
-    if len(eo):
-        eo_cut = youden_cutoff(*cyto.split(eo), direction="lower").threshold
-        eo_test = mann_whitney_auto(*cyto.split(eo))
-        eo_mw = eo_test.p_value
-        eo_km = logrank_test(eo["pfs_day"].astype(float), eo["pfs_event"].astype(bool),
-                             eo["fold_change"] > eo_cut).p_value
-        record("p1_s3fg_eotaxin_mw_km", [eo_mw, eo_km])
-        rows += [{"panel": "3f Eotaxin, NR/ER vs remission", "test": f"Mann-Whitney, {eo_test.method}", "P": eo_mw},
-                 {"panel": f"3g Eotaxin PFS, > {eo_cut:.3f} vs <=", "test": "log-rank", "P": eo_km}]
-    else:
-        skip(["p1_s3fg_eotaxin_mw_km"], "no Eotaxin values in the training cohort")
-    bnr, brem = cyto.split(base)
-    if len(bnr) and len(brem):
-        base_test = mann_whitney_auto(bnr, brem)
-        base_p = base_test.p_value
-        record("p1_s3h_baseline_mip3a", base_p)
-        rows.append({"panel": f"3h baseline {analyte} ({len(bnr)} vs {len(brem)})",
-                     "test": f"Mann-Whitney, {base_test.method}", "P": base_p})
-    else:
-        skip(["p1_s3h_baseline_mip3a"], "no labelled baseline samples")
-    display(pd.DataFrame(rows).set_index("panel").round(4))
-    display(comparison(OTHER_IDS, reference_data=reference))
+others = mip3a.other_panels(tables, analyte, window_months)
+display(others.frames["other_panels"])
 
 # %% [markdown]
 # ## Tumour CD3 infiltration and PFS (supplementary Fig. 4a-b)
@@ -207,21 +115,17 @@ if cytokines is not None and paper_marker:
 # Ten tumour specimens of relapsed B-NHL patients; CD3+ infiltration against PFS, Pearson correlation.
 
 # %% tags=["hide-input"]
-if tissue is None:
-    skip(TISSUE_IDS, "the cohort has no car1922/tissue.csv (the table is not yet part of the data contract)")
-else:
-    joined = tissue.merge(patients[["patient_id", "pfs_day"]], on="patient_id")
-    r = pearson(joined["cd3_infiltration"], joined["pfs_day"].astype(float))
-    record("p1_s4b_tissue_n", len(joined))
-    record("p1_s4b_corr_r", r.statistic)
-    record("p1_s4b_corr_p", r.p_value)
-    use_house_style()
-    fig, ax = plt.subplots()
-    ax.scatter(joined["pfs_day"] / 30.4375, joined["cd3_infiltration"], s=20)
-    ax.set_xlabel("PFS (months)")
-    ax.set_ylabel("CD3+ infiltration")
-    ax.set_title(f"Supp. Fig. 4b  r = {r.statistic:.3f}, P = {r.p_value:.3f}")
-    fig.tight_layout()
-skip(["p1_s4c_serum_mip3a_infiltration"], "supplementary Fig. 4c is qualitative and its serum values are not "
-     "reconstructed")
-display(comparison(TISSUE_IDS, reference_data=reference))
+tissue = mip3a.tissue_panel(tables)
+fig = tissue_figure(tissue.frames["tissue"], tissue.frames["tissue_test"])
+
+# %% [markdown]
+# ## Published and reproduced
+#
+# Every number of this page is recorded at once and compared with the paper.
+
+# %% tags=["hide-input"]
+record_all(cohorts, others, tissue)
+comparison(mip3a.TRAIN_IDS + mip3a.VAL_IDS, reference_data=reference)
+
+# %% tags=["hide-input"]
+comparison(mip3a.OTHER_IDS + mip3a.TISSUE_IDS, reference_data=reference)

@@ -37,58 +37,27 @@ conf_type = "log-log"  # CI transform: the paper's; also "log" or "plain"
 crs_endpoint = "pfs"  # endpoint of supplementary Fig. 3l: "pfs" (assumed) or "os"
 
 # %% tags=["hide-input"]
-import pandas as pd
 from IPython.display import display
 
-from cartrepro import record
-from cartrepro.analysis.car1922 import derive as derive
-from cartrepro.figures.survival import Curve, km_figure
-from cartrepro.ledger.record import comparison
-from cartrepro.paths import is_shipped_cohort
-from cartrepro.stats.survival import km_at, logrank_test
+from cartrepro.analysis.car1922 import survival
+from cartrepro.contract import load_paper
+from cartrepro.figures.car1922 import crs_figure, survival_by_disease_figure
+from cartrepro.ledger.record import comparison, record_all
+from cartrepro.paths import is_shipped_cohort, resolve_data_dir
 
-patients = derive.load_patients(data_dir)
+tables = load_paper(resolve_data_dir(data_dir), "car1922")
 reference = is_shipped_cohort(data_dir, "car1922")
-SUFFIX = {"b_all": "ball", "b_nhl": "bnhl"}
-
-
-def at_horizon(data):
-    """KM at the horizon in percent with the CI of ``conf_type``."""
-    point = km_at(data["time_days"], data["event"], horizon_days, conf_type=conf_type)
-    return 100 * point.estimate, (100 * point.ci_low, 100 * point.ci_high)
-
-
-def by_disease_figure(endpoint, title, ylabel):
-    curves = []
-    for disease in SUFFIX:
-        data = derive.survival(patients[patients["disease"] == disease], endpoint)
-        curves.append(Curve(f"{derive.DISEASE_LABELS[disease]} (n={len(data)})", data["time_days"].to_numpy(),
-                            data["event"].to_numpy(), conf_type=conf_type))
-    return km_figure(curves, title=title, ylabel=ylabel)
-
 
 # %% [markdown]
 # ## Supplementary Fig. 3a · Overall survival
 #
 # 12-month OS: B-ALL **{glue:text}`p1_s3a_os12_ball__text`** (published 78.86%, 60.70–89.32), B-NHL
-# **{glue:text}`p1_s3a_os12_bnhl__text`** (published 53.06%, 41.81–63.10).
+# **{glue:text}`p1_s3a_os12_bnhl__text`** (published 53.06%, 41.81–63.10). The estimates of both endpoints
+# are computed in one step; the table shows the event counts behind each.
 
 # %% tags=["hide-input"]
-rows = []
-for endpoint, stem in (("os", "p1_s3a_os12"), ("pfs", "p1_s3b_pfs12")):
-    for disease, suffix in SUFFIX.items():
-        data = derive.survival(patients[patients["disease"] == disease], endpoint)
-        estimate, ci = at_horizon(data)
-        record(f"{stem}_{suffix}", estimate, ci=ci)
-        early = data["time_days"] <= horizon_days
-        rows.append({"endpoint": endpoint.upper(), "disease": derive.DISEASE_LABELS[disease], "n": len(data),
-                     "events by 12 months": int((data["event"] & early).sum()),
-                     "censored by 12 months": int((~data["event"] & early).sum()),
-                     "12-month estimate %": round(estimate, 2), "95% CI": f"{ci[0]:.2f}–{ci[1]:.2f}"})
-fig = by_disease_figure("os", "Supplementary Fig. 3a  Overall survival", "Overall survival")
-
-# %% tags=["hide-input"]
-comparison(["p1_s3a_os12_ball", "p1_s3a_os12_bnhl"], reference_data=reference)
+twelve = survival.twelve_month(tables, horizon_days, conf_type)
+fig = survival_by_disease_figure(twelve.frames["survival_os"], "os", conf_type)
 
 # %% [markdown]
 # ## Supplementary Fig. 3b · Progression-free survival
@@ -103,11 +72,8 @@ comparison(["p1_s3a_os12_ball", "p1_s3a_os12_bnhl"], reference_data=reference)
 # ```
 
 # %% tags=["hide-input"]
-display(pd.DataFrame(rows).set_index(["endpoint", "disease"]))
-fig = by_disease_figure("pfs", "Supplementary Fig. 3b  Progression-free survival", "Progression-free survival")
-
-# %% tags=["hide-input"]
-comparison(["p1_s3b_pfs12_ball", "p1_s3b_pfs12_bnhl"], reference_data=reference)
+display(twelve.frames["twelve_month"])
+fig = survival_by_disease_figure(twelve.frames["survival_pfs"], "pfs", conf_type)
 
 # %% [markdown]
 # ## Supplementary Fig. 3l · CRS grade 3-5 versus 0-2 in B-NHL
@@ -116,20 +82,19 @@ comparison(["p1_s3b_pfs12_ball", "p1_s3b_pfs12_bnhl"], reference_data=reference)
 # significantly). The other endpoint is shown for comparison.
 
 # %% tags=["hide-input"]
-bnhl = patients[patients["disease"] == "b_nhl"]
-groups = derive.crs_group(bnhl)
-tests = {}
-for endpoint in ("pfs", "os"):
-    data = derive.survival(bnhl, endpoint)
-    tests[endpoint] = logrank_test(data["time_days"], data["event"], groups)
-record("p1_s3l_crs_logrank_p", tests[crs_endpoint].p_value)
-display(pd.DataFrame({"endpoint": [e.upper() for e in tests], "chi-square": [t.statistic for t in tests.values()],
-                      "P": [t.p_value for t in tests.values()]}).round(4).set_index("endpoint"))
-data = derive.survival(bnhl, crs_endpoint)
-fig = km_figure([Curve(f"CRS grade {g} (n={int((groups == g).sum())})", data["time_days"][groups == g].to_numpy(),
-                       data["event"][groups == g].to_numpy(), conf_type=conf_type) for g in ("0-2", "3-5")],
-                title=f"Supplementary Fig. 3l  B-NHL {crs_endpoint.upper()} by CRS grade",
-                ylabel="Progression-free survival" if crs_endpoint == "pfs" else "Overall survival", show_ci=False)
+crs = survival.crs_comparison(tables, crs_endpoint)
+display(crs.frames["crs_tests"])
+fig = crs_figure(crs.frames["crs_data"], crs_endpoint)
+
+# %% [markdown]
+# ## Published and reproduced
+#
+# Every number of this page is recorded at once and compared with the paper.
+
+# %% tags=["hide-input"]
+record_all(twelve, crs)
+comparison(["p1_s3a_os12_ball", "p1_s3a_os12_bnhl", "p1_s3b_pfs12_ball", "p1_s3b_pfs12_bnhl"],
+           reference_data=reference)
 
 # %% tags=["hide-input"]
 comparison(["p1_s3l_crs_logrank_p"], reference_data=reference)

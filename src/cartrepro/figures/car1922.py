@@ -108,11 +108,12 @@ def scatter_figure(x, y, *, xlabel: str, ylabel: str, title: str) -> Figure:
     return fig
 
 
-def correlation_title(label: str, r_value: object, p_value: object, n: int) -> str:
-    """``Supp. Fig. 3e  r = 0.430, P = 0.004 (n = 43)``, or ``r not computable`` with a reason."""
-    if isinstance(r_value, str) or r_value is None:
+def correlation_title(label: str, test: object, n: int) -> str:
+    """``Supp. Fig. 3e  r = 0.430, P = 0.004 (n = 43)`` from a Pearson result, or ``r not computable`` when
+    ``test`` is the reason (a text)."""
+    if isinstance(test, str) or test is None:
         return f"{label}  r not computable (n = {n})"
-    return f"{label}  r = {r_value:.3f}, P = {p_value:.3f} (n = {n})"
+    return f"{label}  r = {test.statistic:.3f}, P = {test.p_value:.3f} (n = {n})"
 
 
 def roc_figure(curves: dict, auc_table: pd.DataFrame) -> Figure:
@@ -187,10 +188,21 @@ def km_by_cutoff_figure(frame: pd.DataFrame, analyte: str, cutoff: float | None,
                               ylabel="Progression-free survival", show_ci=False)
 
 
-def tissue_figure(joined: pd.DataFrame | None, r_value: object, p_value: object) -> Figure:
-    """Supplementary Fig. 4b: CD3+ infiltration against PFS (months)."""
-    if joined is None or joined.empty:
+def tissue_figure(joined: pd.DataFrame, test: object) -> Figure:
+    """Supplementary Fig. 4b: CD3+ infiltration against PFS (months); ``test`` the Pearson result or reason."""
+    if joined.empty:
         return empty_figure("Supp. Fig. 4b", "no tumour specimens")
     return scatter_figure(joined["pfs_day"].astype(float) / DAYS_PER_MONTH, joined["cd3_infiltration"],
                           xlabel="PFS (months)", ylabel="CD3+ infiltration",
-                          title=correlation_title("Supp. Fig. 4b", r_value, p_value, len(joined)))
+                          title=correlation_title("Supp. Fig. 4b", test, len(joined)))
+
+
+def screen_table(screen: pd.DataFrame):
+    """Supplementary Table 4 as shown: the screen sorted by P, numbered from 1, medians to 3 and P/q to 4
+    decimals (a Styler with a fixed id: the default id is random and the page must be byte-identical)."""
+    shown = screen.reset_index(drop=True)
+    shown.index += 1
+    return (shown.rename(columns={"n_nr_er": "n NR/ER", "n_remission": "n remission", "median_nr_er": "median NR/ER",
+                                  "median_remission": "median remission", "p": "P", "q_bh": "q (BH)"})
+            .style.format({"median NR/ER": "{:.3f}", "median remission": "{:.3f}", "P": "{:.4f}", "q (BH)": "{:.4f}"})
+            .set_uuid("screen"))

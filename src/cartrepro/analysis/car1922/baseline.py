@@ -3,7 +3,8 @@
 Counts with percentages of the column N, medians with the range (minimum-maximum), as the paper's SPSS 25
 table; the doses of the text ("4.1 ± 2.1") are read as mean ± SD (ledger inconsistency
 ``car_dose_median_vs_mean``). Nothing is rounded: the recorded numbers are the exact counts, medians and
-percentages. The displayed table is built with ``tableone`` from the same columns.
+percentages. The displayed table is built with ``tableone`` from the same columns. Means and SDs sum the
+patients in ``patient_id`` order, so that the last digit cannot depend on the order of the file's rows.
 
 Examples
 --------
@@ -75,7 +76,7 @@ def table1_cells(tables: Mapping[str, pd.DataFrame]) -> Results:
 def pooled(tables: Mapping[str, pd.DataFrame]) -> Results:
     """The pooled numbers of the Results text: N, percentages of all patients, age and follow-up median (range),
     prior HSCT counts, CRS shares and the doses as mean and SD (SD needs two patients)."""
-    p = tables["patients"]
+    p = tables["patients"].sort_values("patient_id", kind="mergesort")  # sums in one order, whatever the file's
     n = len(p)
     r = Results()
     r.add("p1_n_total", n)

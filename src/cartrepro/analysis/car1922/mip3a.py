@@ -134,6 +134,10 @@ def training_and_validation(tables: Mapping[str, pd.DataFrame], analyte: str = P
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
     if cytokines is None:
+        empty = pd.DataFrame(columns=["patient_id", "fold_change", "group", "disease", "pfs_day", "pfs_event"])
+        absent = {"mw": NO_CYTOKINES, "logrank": NO_CYTOKINES, "sens_spec": NO_CYTOKINES}
+        r.frames.update(training=empty, validation=empty, cutoff=None, cutoff_reason=NO_CYTOKINES,
+                        cutoff_text="not computable", tests={"training": absent, "validation": absent})
         r.skip(TRAIN_IDS + VAL_IDS, NO_CYTOKINES)
         return r
     frames = {c: cyto.peak_table(cytokines, patients, c, analyte, window_months) for c in ("training", "validation")}
@@ -177,6 +181,7 @@ def other_panels(tables: Mapping[str, pd.DataFrame], analyte: str = PAPER_ANALYT
     (baseline MIP3α, Mann-Whitney P). ``frames["other_panels"]``: the P values by panel."""
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
+    r.frames["other_panels"] = pd.DataFrame(columns=["test", "P"]).rename_axis("panel")
     if cytokines is None:
         r.skip(OTHER_IDS, NO_CYTOKINES)
         return r
@@ -210,13 +215,17 @@ def other_panels(tables: Mapping[str, pd.DataFrame], analyte: str = PAPER_ANALYT
 
 def tissue_panel(tables: Mapping[str, pd.DataFrame]) -> Results:
     """Supplementary Fig. 4a-b: number of tumour specimens, Pearson r and P of CD3+ infiltration vs PFS days.
-    ``frames["tissue"]``: the specimens with their PFS day, sorted by specimen id."""
+    ``frames["tissue"]``: the specimens with their PFS day, sorted by specimen id; ``frames["tissue_test"]``:
+    the Pearson result or the reason (a text)."""
     r = Results()
     tissue, patients = tables.get("tissue"), tables["patients"]
     r.skip(["p1_s4c_serum_mip3a_infiltration"], "supplementary Fig. 4c is qualitative and its serum values are not "
            "reconstructed")
+    reason = "the cohort has no car1922/tissue.csv (an optional table of the data contract)"
+    r.frames.update(tissue=pd.DataFrame(columns=["specimen_id", "patient_id", "tissue", "cd3_infiltration",
+                                                 "pfs_day"]), tissue_test=reason)
     if tissue is None:
-        r.skip(TISSUE_IDS, "the cohort has no car1922/tissue.csv (an optional table of the data contract)")
+        r.skip(TISSUE_IDS, reason)
         return r
     joined = (tissue.merge(patients[["patient_id", "pfs_day"]], on="patient_id")
               .sort_values("specimen_id", kind="mergesort").reset_index(drop=True))
@@ -229,6 +238,7 @@ def tissue_panel(tables: Mapping[str, pd.DataFrame]) -> Results:
         reason = "CD3 infiltration or PFS takes a single value: the correlation is undefined"
     else:
         reason = pearson(x, y)
+    r.frames["tissue_test"] = reason
     if isinstance(reason, str):
         r.skip(["p1_s4b_corr_r", "p1_s4b_corr_p"], reason)
     else:

@@ -42,6 +42,9 @@ from cartrepro.stats.diagnostics import auc, roc_curve, sens_spec_at, youden_cut
 #: the two markers of Fig. 1d-e -> ledger-id suffix
 MARKERS = {"MIP3α": "mip3a", "Eotaxin": "eotaxin"}
 PAPER_WINDOW_MONTHS = 6.0
+AUC_COLUMNS = ["marker", "NR/ER", "remission", "AUC", "95% CI (Hanley-McNeil)", "SE HM", "95% CI (DeLong)",
+               "SE DeLong"]
+PANEL_COLUMNS = ["marker", "measure", "k/n", "%", "95% CI"]
 
 
 def marker_ids(suffix: str) -> list[str]:
@@ -82,6 +85,8 @@ def compute(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0) -> R
     """
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
+    r.frames.update(roc_curves={}, auc_table=pd.DataFrame(columns=AUC_COLUMNS[1:], dtype=float),
+                    sens_spec=pd.DataFrame(columns=PANEL_COLUMNS), cutoffs={})
     if cytokines is None:
         r.skip(IDS, "car1922/cytokines.csv is absent")
         return r
@@ -118,9 +123,7 @@ def compute(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0) -> R
             panel.append({"marker": analyte, "measure": "sensitivity" if name == "sens" else "specificity",
                           "k/n": f"{prop.k}/{prop.n}", "%": point, "95% CI": f"{low:.2f}-{high:.2f}"})
     r.frames["roc_curves"] = curves
-    r.frames["auc_table"] = pd.DataFrame(auc_rows, columns=["marker", "NR/ER", "remission", "AUC",
-                                                            "95% CI (Hanley-McNeil)", "SE HM", "95% CI (DeLong)",
-                                                            "SE DeLong"]).set_index("marker").round(4)
-    r.frames["sens_spec"] = pd.DataFrame(panel, columns=["marker", "measure", "k/n", "%", "95% CI"])
+    r.frames["auc_table"] = pd.DataFrame(auc_rows, columns=AUC_COLUMNS).set_index("marker").round(4)
+    r.frames["sens_spec"] = pd.DataFrame(panel, columns=PANEL_COLUMNS)
     r.frames["cutoffs"] = cutoffs
     return r

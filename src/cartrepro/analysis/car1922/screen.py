@@ -56,6 +56,7 @@ SUMMARY_IDS = ["p1_fc_median_mip3a", "p1_fc_min_mip3a", "p1_fc_max_mip3a", "p1_f
 SUBGROUP_IDS = ["p1_fig1c_subgroup_screen"]
 ALL_IDS = COUNT_IDS + SCREEN_IDS + SUMMARY_IDS + SUBGROUP_IDS
 NO_CYTOKINES = "car1922/cytokines.csv is absent"
+SCREEN_COLUMNS = ["analyte", "n_nr_er", "n_remission", "median_nr_er", "median_remission", "p", "test", "q_bh"]
 PAPER_WINDOW_MONTHS = 6.0
 
 
@@ -78,6 +79,7 @@ def specimens(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0) ->
     ``frames["specimens"]``: patients with a peak specimen by cohort and disease."""
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
+    r.frames["specimens"] = pd.DataFrame()
     if cytokines is None:
         r.skip(COUNT_IDS, NO_CYTOKINES)
         return r
@@ -107,6 +109,7 @@ def training_screen(tables: Mapping[str, pd.DataFrame], window_months: float = 6
     names, and the smallest P of the others. ``frames["screen"]``: the whole screen sorted by P, then name."""
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
+    r.frames["screen"] = pd.DataFrame(columns=SCREEN_COLUMNS)
     if cytokines is None:
         r.skip(SCREEN_IDS, NO_CYTOKINES)
         return r
@@ -144,6 +147,7 @@ def subgroup_screen(tables: Mapping[str, pd.DataFrame], window_months: float = 6
     ``frames["venn"]``: {"b_all": set, "b_nhl": set} of significant analytes per disease."""
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
+    r.frames["venn"] = {}
     if cytokines is None:
         r.skip(SUBGROUP_IDS, NO_CYTOKINES)
         return r
@@ -176,9 +180,12 @@ def _pearson_or_reason(x: np.ndarray, y: np.ndarray, what: str):
 
 def fold_changes(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0) -> Results:
     """Median (range) of the MIP3α and Eotaxin fold changes over all training specimens, and their Pearson
-    correlation (supplementary Fig. 3e) over the patients with both. ``frames["s3e"]``: the pairs."""
+    correlation (supplementary Fig. 3e) over the patients with both. ``frames["s3e"]``: the pairs (columns
+    MIP3α, Eotaxin, sorted by patient); ``frames["s3e_test"]``: the Pearson result or the reason (a text)."""
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
+    r.frames["s3e"] = pd.DataFrame({MIP3A: [], EOTAXIN: []}, dtype=float)
+    r.frames["s3e_test"] = NO_CYTOKINES
     if cytokines is None:
         r.skip(SUMMARY_IDS, NO_CYTOKINES)
         return r
@@ -197,6 +204,7 @@ def fold_changes(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0)
     r.frames["s3e"] = pairs
     result = _pearson_or_reason(pairs[MIP3A].to_numpy(float), pairs[EOTAXIN].to_numpy(float),
                                 f"{MIP3A} and {EOTAXIN}")
+    r.frames["s3e_test"] = result
     if isinstance(result, str):
         r.skip(["p1_s3e_corr_r", "p1_s3e_corr_p"], result)
     else:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from cartrepro.analysis.car1922 import derive
@@ -80,8 +81,8 @@ def logrank(time, event, group, *, what: str):
     """The log-rank test of ``group``, or the reason it cannot be computed (a text).
 
     Returns :class:`cartrepro.stats.survival.LogRankResult` when there are two or more groups and at least
-    one event; else a string naming ``what`` and the reason. Used by every P1 log-rank (CRS, MIP3α). The
-    second example equals R ``survdiff`` (P = 0.08956).
+    one event and a non-zero variance; else a string naming ``what`` and the reason. Used by every P1
+    log-rank (CRS, MIP3α). The second example equals R ``survdiff`` (P = 0.08956).
 
     Examples
     --------
@@ -95,8 +96,14 @@ def logrank(time, event, group, *, what: str):
         return f"{what} are all in one group: the log-rank test needs two groups"
     if not pd.Series(event).astype(bool).any():
         return f"no event among the {what}: the log-rank test needs at least one"
-    return logrank_test(pd.Series(time).astype(float).to_numpy(), pd.Series(event).astype(bool).to_numpy(),
-                        labels.to_numpy())
+    try:
+        test = logrank_test(pd.Series(time).astype(float).to_numpy(), pd.Series(event).astype(bool).to_numpy(),
+                            labels.to_numpy())
+    except np.linalg.LinAlgError:  # every event time empties the risk set: zero variance
+        return f"the log-rank variance is zero for the {what} (no event time leaves anyone at risk)"
+    if not (math.isfinite(test.statistic) and math.isfinite(test.p_value)):
+        return f"the log-rank statistic is undefined for the {what}"
+    return test
 
 
 def crs_comparison(tables: Mapping[str, pd.DataFrame], crs_endpoint: str = "pfs") -> Results:
