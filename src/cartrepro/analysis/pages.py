@@ -47,17 +47,19 @@ class Page:
 
 
 def all_pages() -> list[Page]:
-    """Every registered page, P2 (cd22) then P1 (car1922), in book order."""
-    from cartrepro.analysis import car1922, cd22
+    """Every registered page, P2 (cd22), P1 (car1922), then the review chapter, in book order."""
+    from cartrepro.analysis import car1922, cd22, review
 
-    return [*getattr(cd22, "PAGES", ()), *getattr(car1922, "PAGES", ())]
+    return [*getattr(cd22, "PAGES", ()), *getattr(car1922, "PAGES", ()), *review.PAGES]
 
 
-def compute_all(data_dir: str | Path, params: Mapping[str, Mapping[str, object]] | None = None) -> Results:
+def compute_all(data_dir: str | Path, params: Mapping[str, Mapping[str, object]] | None = None,
+                papers: tuple[str, ...] | None = None) -> Results:
     """Every page's numbers on one cohort folder, in one process.
 
     ``params`` maps a notebook stem to its parameter values (already checked); pages whose paper folder
-    is absent are not run (as the book shows them "not run: no data").
+    is absent are not run (as the book shows them "not run: no data"); ``papers`` restricts the run to
+    the pages of these papers (the review ensemble analyses one paper's cohort at a time).
     """
     from cartrepro.contract import load_paper
 
@@ -65,6 +67,8 @@ def compute_all(data_dir: str | Path, params: Mapping[str, Mapping[str, object]]
     tables: dict[str, dict | None] = {}
     merged = Results()
     for page in all_pages():
+        if papers is not None and page.paper not in papers:
+            continue
         if page.paper not in tables:
             tables[page.paper] = load_paper(data_dir, page.paper)
         if tables[page.paper] is None:

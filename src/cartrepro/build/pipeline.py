@@ -276,7 +276,7 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
     stage = out_dir / ".stage"
     records, declared = _collect(result.jobs, cache)
     card = _score(records, declared, reference, papers)
-    _assemble(stage, result.jobs, cache, card, data_dir, reference)
+    _assemble(stage, result.jobs, cache, card, data_dir, reference, review=(records, declared))
     _render(stage)
     _publish(stage, out_dir, records, card, result)
     return result
@@ -344,9 +344,11 @@ def _score(records, declared, reference: set[str], papers: set[str]):
         raise BuildError(str(exc.args[0])) from None
 
 
-def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir: Path, reference: set[str]) -> None:
-    """The book source: config, prose pages, executed notebooks, generated scorecard tables."""
-    from cartrepro.pages.scorecard import scorecard_markdown
+def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir: Path, reference: set[str],
+              review: tuple[dict, dict] = ({}, {})) -> None:
+    """The book source: config, prose pages, executed notebooks, generated scorecard tables (with the
+    review chapter's quantities, ``review`` = (records, not-computable reasons), in a section of their own)."""
+    from cartrepro.pages.scorecard import review_markdown, scorecard_markdown
 
     src = stage / "src"
     if src.exists():
@@ -366,7 +368,8 @@ def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir:
             _stage_notebook(cache / f"{job.stem}.ipynb", target, job.parameters, shipped)
     generated = src / GENERATED
     generated.mkdir(parents=True)
-    (generated / "scorecard_tables.md").write_text(scorecard_markdown(card, reference), encoding="utf-8")
+    (generated / "scorecard_tables.md").write_text(scorecard_markdown(card, reference) + "\n"
+                                                   + review_markdown(*review), encoding="utf-8")
 
 
 def _stage_notebook(executed: Path, target: Path, injected: dict, shipped_data: bool) -> None:

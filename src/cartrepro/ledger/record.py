@@ -17,6 +17,7 @@ from pathlib import Path
 from cartrepro.analysis.results import NotComputable, Results
 from cartrepro.analysis.results import plain as plain_value
 from cartrepro.ledger.entries import entry as ledger_entry
+from cartrepro.ledger.review import format_value, is_review_id, review_entry
 from cartrepro.ledger.scorecard import Computed, build_scorecard, format_for_prose
 
 GLUE_MIME = "application/papermill.record/text/plain"
@@ -45,6 +46,8 @@ def record(ledger_id: str, value: object, ci: tuple[float, float] | None = None)
     ``ci`` is the (low, high) interval where the ledger entry has one. Returns the value, so a notebook can
     write ``lfs = record("p2_fig4a_lfs_1y", 100 * point.estimate, ci=...)``.
     """
+    if is_review_id(ledger_id):
+        return _record_review(ledger_id, value, ci)
     entry = ledger_entry(ledger_id)
     if entry.kind == "context":
         raise ValueError(f"{ledger_id} is a context entry (protocol constant or literature): not recorded")
@@ -64,9 +67,23 @@ def record(ledger_id: str, value: object, ci: tuple[float, float] | None = None)
     return value
 
 
+def _record_review(review_id: str, value: object, ci: tuple[float, float] | None) -> object:
+    """A ``review_`` id: declared in data/review/registry.yaml, glued like a ledger id, never scored."""
+    review_entry(review_id)
+    plain = plain_value(value)
+    low_high = None if ci is None else (float(plain_value(ci[0])), float(plain_value(ci[1])))
+    RECORDED[review_id] = Computed(plain, *(low_high or (None, None)))
+    _glue(review_id, plain)
+    if low_high is not None:
+        _glue(review_id + CI_LOW, low_high[0])
+        _glue(review_id + CI_HIGH, low_high[1])
+    _glue(review_id + TEXT, format_value(plain, low_high))
+    return value
+
+
 def not_computable(ledger_id: str, reason: str) -> None:
     """Declare that this data cannot give the number (shown as the scorecard's reason)."""
-    ledger_entry(ledger_id)
+    review_entry(ledger_id) if is_review_id(ledger_id) else ledger_entry(ledger_id)
     DECLARED_NOT_COMPUTABLE[ledger_id] = reason
     _glue(ledger_id + NOT_COMPUTABLE, reason)
     _glue(ledger_id + TEXT, "not computable")  # prose that glues this number still renders (and says so)

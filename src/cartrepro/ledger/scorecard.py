@@ -209,7 +209,8 @@ def build_scorecard(records: Mapping[str, Computed], *, not_computable: Mapping[
     ``records`` are an error: a typo must not vanish silently.
     """
     ledger = load_ledger()
-    not_computable = dict(not_computable or {})
+    records = {k: v for k, v in records.items() if not k.startswith("review_")}  # review ids: own section
+    not_computable = {k: v for k, v in (not_computable or {}).items() if not k.startswith("review_")}
     unknown = sorted(set(records) - set(ledger)) + sorted(set(not_computable) - set(ledger))
     if unknown:
         raise KeyError(f"recorded ids not in the ledger: {', '.join(unknown)}")

@@ -66,3 +66,41 @@ def scorecard_markdown(card: pd.DataFrame, reference_papers: set[str]) -> str:
         ordered = ordered.sort_values(["attention", "order", "id"], ascending=[False, True, True], kind="stable")
         parts.append(_html_table(ordered[TABLE_COLUMNS]))
     return "\n".join(parts)
+
+
+def review_markdown(records: dict, declared: dict[str, str]) -> str:
+    """The review chapter's quantities (``review_`` ids): one table per paper, no published value, no verdict.
+
+    ``records`` maps ids to :class:`~cartrepro.ledger.scorecard.Computed` (other ids are ignored);
+    ``declared`` maps ids to the reason they are not computable on this data.
+    """
+    from cartrepro.ledger.review import SECTIONS, format_value, is_review_id, load_registry
+
+    registry = load_registry()
+    rows = []
+    for review_id, e in registry.items():
+        if review_id in records:
+            rep = records[review_id]
+            ci = None if rep.ci_low is None or rep.ci_high is None else (rep.ci_low, rep.ci_high)
+            shown = format_value(rep.value, ci)
+        elif review_id in declared:
+            shown = f"not computable: {declared[review_id]}"
+        else:
+            continue
+        rows.append({"paper": e.paper, "section": SECTIONS[e.section], "quantity": e.quantity,
+                     "id": f"`{review_id}`", "value": shown, "method": e.method})
+    extra = sorted(k for k in [*records, *declared] if is_review_id(k) and k not in registry)
+    if extra:
+        raise KeyError(f"review ids not declared in data/review/registry.yaml: {', '.join(extra)}")
+    parts = ["## Review quantities\n",
+             "Numbers the project computes to test the papers' claims (the Review part of the book). The papers "
+             "do not print them, so there is no published value and no verdict; on the shipped cohort they "
+             "describe the reconstruction, not the trial.\n"]
+    if not rows:
+        parts.append("No review quantity was computed in this build.\n")
+        return "\n".join(parts)
+    frame = pd.DataFrame(rows)
+    for paper in [p for p in PAPER_TITLES if p in set(frame["paper"])]:
+        parts.append(f"### {PAPER_TITLES[paper]}\n")
+        parts.append(_table(frame[frame["paper"] == paper].drop(columns="paper")) + "\n")
+    return "\n".join(parts)

@@ -29,7 +29,7 @@ def bh_adjust(p_values) -> np.ndarray:
         return p.copy()
     order = np.argsort(p, kind="mergesort")[::-1]  # descending
     ranks = np.arange(m, 0, -1)
-    q_desc = np.minimum.accumulate(np.minimum(1.0, m * p[order] / ranks))
+    q_desc = np.minimum.accumulate(np.minimum(1.0, (m / ranks) * p[order]))  # R's n/i * p: same rounding
     out = np.empty(m)
     out[order] = q_desc
     return out

@@ -225,3 +225,25 @@ def _shipped_numbers(papers: Iterable[str]) -> dict[str, float]:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def overview(path: Path = ENSEMBLE_CSV) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    """For the book: (a sentence on what the committed table holds, counts per paper, the widest ranges).
+
+    Works without the table (``make ensemble`` not run): the sentence says so and the frames are empty.
+    """
+    found = read_table(path)
+    if found is None:
+        return ("No ensemble table is committed yet: run `make ensemble`.", pd.DataFrame(), pd.DataFrame())
+    table, stamp = found
+    seeds = {p: len(stamp[p]["admissible"]) for p in PAPERS if p in stamp}
+    tried = {p: len(stamp[p]["seeds_tried"]) for p in PAPERS if p in stamp}
+    sentence = (f"Ensemble table version {stamp['ensemble_version']}: "
+                + "; ".join(f"{p}: {seeds[p]} admissible cohorts of {tried[p]} seeds" for p in seeds) + ".")
+    counts = (table.groupby("paper")["determined"].agg(quantities="size", determined="sum").reset_index())
+    counts["not determined"] = counts["quantities"] - counts["determined"]
+    widest = (table[~table["determined"]].assign(rel=lambda f: f["width"] / f[["min", "max"]].abs().max(axis=1)
+                                                 .clip(lower=1e-12))
+              .sort_values(["paper", "rel"], ascending=[True, False]).groupby("paper").head(15)
+              .drop(columns="rel").reset_index(drop=True))
+    return sentence, counts, widest
