@@ -15,7 +15,7 @@ DATA ?= data/reconstructed
 OUT ?= _build
 JOBS ?=
 
-.PHONY: help book run test bench lint reference clean
+.PHONY: help book run test bench lint reference clean ensemble
 
 help:
 	@echo "make book       build the site into $(OUT)/html from the shipped cohorts"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench      speed targets (validation and statistics at 10,000 patients)"
 	@echo "make lint       ruff"
 	@echo "make reference  regenerate the R reference fixtures (needs R: see tests/reference/README.md)"
+	@echo "make ensemble [SEEDS=50] [JOBS=2]  regenerate data/review/ensemble.csv (admissible cohorts; slow)"
 	@echo "make clean      remove $(OUT) and caches"
 
 $(STAMP): pyproject.toml uv.lock
@@ -53,6 +54,15 @@ reference: $(STAMP)
 	Rscript tests/reference/make_groups_fixtures.R
 	Rscript tests/reference/make_proportion_fixtures.R
 	Rscript tests/reference/make_ranks_diagnostics_fixtures.R
+	$(BIN)/python tests/reference/make_review_inputs.py
+	Rscript tests/reference/make_review_fixtures.R
+
+# the review chapter's ensemble of admissible reconstructions: SEEDS seeds per paper (generated cohorts are
+# kept in ENSEMBLE_COHORTS and reused); the committed table is data/review/ensemble.csv + .json
+SEEDS ?= 50
+ENSEMBLE_COHORTS ?= $(OUT)/ensemble-cohorts
+ensemble: $(STAMP)
+	$(BIN)/python -m cartrepro.analysis.review.ensemble --seeds $(SEEDS) --jobs $(or $(JOBS),2) --cohorts $(ENSEMBLE_COHORTS)
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

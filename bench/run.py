@@ -49,8 +49,21 @@ def bench_km_10k() -> float:
     return _best_of(lambda: (kaplan_meier(time_days, event), km_at(time_days, event, 365)))
 
 
+def bench_ensemble_member(tmp: Path) -> float:
+    """One member of the review ensemble: generate the cd22 cohort of seed 1 and run its whole analysis
+    (``make ensemble`` runs SEEDS x 2 papers of these; a P1 member costs several times more)."""
+    from cartrepro.analysis.review.ensemble import run_task
+
+    start = time.perf_counter()
+    member = run_task("cd22", 1, tmp / "ensemble")
+    if not member["admissible"]:
+        raise RuntimeError(f"cd22 seed 1 is not admissible: {member['reason']}")
+    return time.perf_counter() - start
+
+
 TARGETS = [("validate 10,000-row cd22 table", bench_validate_10k, 1.0),
-           ("Kaplan-Meier on 10,000 patients", bench_km_10k, 0.2)]
+           ("Kaplan-Meier on 10,000 patients", bench_km_10k, 0.2),
+           ("review ensemble: one cd22 member (generate + analyse)", bench_ensemble_member, 120.0)]
 
 
 def main() -> int:

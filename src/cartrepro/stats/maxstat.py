@@ -14,8 +14,10 @@ follows R ``maxstat::maxstat.test(Surv(time, event) ~ x, smethod = "LogRank", pm
 (Hothorn T, Lausen B. On the exact distribution of maximally selected rank statistics. Comput Stat Data
 Anal 2003;43:121-137) step by step, and is tested against it (tests/reference/make_review_fixtures.R):
 
-* log-rank scores ``a_i = delta_i - sum_{j: t_j <= t_i} delta_j / n_at_risk(t_j)`` (ties: everyone tied at a
-  time is at risk there and all its events count: R ``exactRankTests::cscores(type = "LogRank")``);
+* log-rank scores ``a_i = delta_i - sum_{j: t_j <= t_i} delta_j / (N - g(j) + 1)`` with ``g(j)`` the number of
+  times <= t_j (Hothorn and Lausen 2003, eq. 2; R ``exactRankTests::cscores(type = "LogRank")``). Without
+  ties ``N - g(j) + 1`` is the number at risk; with tied times it is smaller (the last of the tied ranks),
+  so these scores then differ from the Nelson-Aalen form and need not sum to zero; we follow R;
 * candidate cutpoints: the distinct marker values ``x_(m)`` (lower group ``x <= x_(m)`` with ``m``
   observations) with ``max(1, floor(N minprop)) <= m <= floor(N maxprop)``;
 * at each, ``|S_m - E_m| / sqrt(V_m)`` with ``S_m`` the sum of the lower group's scores and the

@@ -89,6 +89,9 @@ def run_task(paper: str, seed: int, cohort_root: str | Path | None = None) -> di
     root = Path(tempfile.mkdtemp(prefix="cr-ens-")) if temporary else Path(cohort_root) / f"{paper}-{seed}"
     done = root / paper / ".admissible"
     try:
+        if (root / "rejected.txt").exists():  # a cached rejection (--generate-only)
+            return {"paper": paper, "seed": seed, "admissible": False, "reason": (root / "rejected.txt").read_text(),
+                    "seconds": time.monotonic() - started, "numbers": {}}
         if not done.exists():
             try:
                 generate_cohort(paper, seed, root)
