@@ -32,7 +32,12 @@ def shipped():
 
 
 def test_every_number_is_a_recorded_ledger_entry(shipped):
+    from cartrepro.ledger.review import is_review_id, review_entry
+
     for ledger_id in shipped:
+        if is_review_id(ledger_id):  # the review chapter's own quantities: declared in data/review/registry.yaml
+            review_entry(ledger_id)
+            continue
         assert entry(ledger_id).kind != "context", ledger_id
 
 

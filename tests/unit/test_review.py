@@ -131,7 +131,8 @@ def test_record_accepts_declared_review_ids_only():
 
 
 def test_scorecard_leaves_review_ids_to_their_own_section():
-    from cartrepro.ledger.scorecard import Reproduced, build_scorecard
+    from cartrepro.ledger.scorecard import Computed as Reproduced
+    from cartrepro.ledger.scorecard import build_scorecard
     from cartrepro.pages.scorecard import review_markdown
 
     records = {"review_p1_mip3a_cutoff_maxstat_p": Reproduced(0.112)}
@@ -182,7 +183,7 @@ def _tiny_p1(n_per_group: int = 4, analytes=("MIP3α", "Eotaxin", "A3")) -> dict
     pid = [f"P{i:03d}" for i in range(n)]
     patients = pd.DataFrame({"patient_id": pid, "disease": ["b_all", "b_nhl"] * n_per_group,
                              "pfs_day": rng.integers(30, 400, n), "pfs_event": rng.integers(0, 2, n).astype(bool)})
-    rows = [{"patient_id": p, "timepoint": "il6_peak", "cohort": "training", "analyte": a,
+    rows = [{"sample_id": f"S{p}{a}", "patient_id": p, "timepoint": "il6_peak", "cohort": "training", "analyte": a,
              "fold_change": float(rng.lognormal(1, 0.5))} for p in pid for a in analytes]
     return {"patients": patients, "cytokines": pd.DataFrame(rows)}
 
@@ -209,3 +210,19 @@ def test_screen_without_remission_patients_says_why(monkeypatch):
     r = screen_multiplicity(tables)
     assert "review_p1_screen_raw_hits_ball" in r.not_computable()
     assert "review_p1_screen_overlap_p" in r.not_computable()
+
+
+def test_shipped_cohort_gives_the_review_ids_of_the_issue():
+    """compute_all's review pages on the shipped cohort: >= 10 review_ values, the two the issue names among
+    them; the maximally selected P is larger than the uncorrected one at the same cutpoint."""
+    from cartrepro.contract import load_paper
+    from cartrepro.paths import SHIPPED_DATA_DIR
+
+    values = {}
+    for page in PAGES:
+        values.update(page.compute(load_paper(SHIPPED_DATA_DIR, page.paper), **page.defaults()).values())
+    assert len(values) >= 10
+    assert {"review_p1_mip3a_auc_optimism_corrected", "review_p1_mip3a_cutoff_maxstat_p"} <= set(values)
+    assert (values["review_p1_mip3a_cutoff_maxstat_p"].value
+            > values["review_p1_mip3a_cutoff_best_split_logrank_p"].value)
+    assert values["review_p1_mip3a_auc_optimism_corrected"].value < values["review_p1_mip3a_auc_apparent"].value
