@@ -37,20 +37,23 @@
 # %% tags=["parameters"]
 data_dir = "data/reconstructed"  # cohort folder holding car1922/
 
+# %% [markdown]
+# The generator's record (`provenance.yaml`, shipped next to the cohort) names its version, seed and the
+# accepted draw of the CRS search. These notes always describe the **shipped** reconstruction; a build on
+# other data shows them unchanged, and only the outcome table at the end is computed from the build's data.
+
 # %% tags=["hide-input"]
 import pandas as pd
 import yaml
 from IPython.display import Markdown, display
 
 from cartrepro.analysis.car1922 import derive as derive
+from cartrepro.contract import load_paper
 from cartrepro.pages.display import show, show_assumptions, show_constraint_report
-from cartrepro.paths import SHIPPED_DATA_DIR, is_shipped_cohort
+from cartrepro.paths import SHIPPED_DATA_DIR, resolve_data_dir
 
-patients = derive.load_patients(data_dir)
+patients = load_paper(resolve_data_dir(data_dir), "car1922")["patients"]
 provenance = yaml.safe_load((SHIPPED_DATA_DIR / "car1922" / "provenance.yaml").read_text(encoding="utf-8"))
-if not is_shipped_cohort(data_dir, "car1922"):
-    display(Markdown("**This build uses other data than the shipped cohort.** The notes below describe the "
-                     "shipped reconstruction, not the data of this build."))
 search = provenance["search"]
 display(Markdown(
     f"Generator `{provenance['generator']}` version {provenance['generator_version']}, seed "
@@ -90,7 +93,7 @@ show_constraint_report(provenance)
 # %% [markdown]
 # ## The cohort at a glance
 #
-# Outcome by disease (counts; patient-level rows are never printed).
+# Outcome by disease in the data of this build (counts; patient-level rows are never printed).
 
 # %% tags=["hide-input"]
 pd.crosstab(patients["disease"].map(derive.DISEASE_LABELS), patients["outcome"], margins=True, margins_name="total")
@@ -105,10 +108,7 @@ pd.crosstab(patients["disease"].map(derive.DISEASE_LABELS), patients["outcome"],
 
 # %% tags=["hide-input"]
 cytokine_file = SHIPPED_DATA_DIR / "car1922" / "cytokines_provenance.yaml"
-if cytokine_file.exists():
-    cyto = yaml.safe_load(cytokine_file.read_text(encoding="utf-8"))
-    display(Markdown(f"Generator `{cyto['generator']}` version {cyto['generator_version']}, seed {cyto['seed']}."))
-    show_assumptions(cyto)
-    show_constraint_report(cyto)
-else:
-    display(Markdown("The shipped cohort has no cytokine table."))
+cyto = yaml.safe_load(cytokine_file.read_text(encoding="utf-8"))
+display(Markdown(f"Generator `{cyto['generator']}` version {cyto['generator_version']}, seed {cyto['seed']}."))
+show_assumptions(cyto)
+show_constraint_report(cyto)

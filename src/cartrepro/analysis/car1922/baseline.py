@@ -173,9 +173,7 @@ def table1_frame(patients: pd.DataFrame) -> pd.DataFrame:
 
 
 def compute(tables: Mapping[str, pd.DataFrame]) -> Results:
-    """Everything the Table 1 page records (:func:`table1_cells` and :func:`pooled`), with the displayed
-    table in ``frames["table1"]`` and the dose summary in ``frames["doses"]``."""
-    r = table1_cells(tables).extend(pooled(tables))
-    r.frames["table1"] = table1_frame(tables["patients"])
-    return r
+    """Everything the Table 1 page records (:func:`table1_cells` and :func:`pooled`, whose ``frames["doses"]``
+    is the dose summary). The displayed table (:func:`table1_frame`, ``tableone``: slow) is not computed here."""
+    return table1_cells(tables).extend(pooled(tables))
 
