@@ -87,15 +87,14 @@ def parse_value(param: Parameter, text: str) -> object:
 
 
 def declared_keys(pages: Sequence[Page]) -> list[str]:
-    """Every key ``--param`` accepts, unscoped where unambiguous, for the error messages and ``--help``."""
+    """The keys ``--param`` accepts, in their shortest form: ``NAME`` where all pages declaring it share its
+    default, else ``PAPER.NAME`` for each paper (``NOTEBOOK.NAME`` always works too)."""
     keys: set[str] = set()
-    by_name = _by_name(pages)
-    for name, owners in by_name.items():
+    for name, owners in _by_name(pages).items():
         if len({repr(p.default) for _, p in owners}) == 1:
             keys.add(name)
-        for page, _ in owners:
-            keys.add(f"{page.paper}.{name}")
-            keys.add(f"{page.notebook}.{name}")
+        else:
+            keys.update(f"{page.paper}.{name}" for page, _ in owners)
     return sorted(keys)
 
 
@@ -144,7 +143,8 @@ def resolve(assignments: Iterable[str], pages: Sequence[Page]) -> dict[str, dict
             raise ParamError(f"--param {text}: {exc}") from None
         if not targets:
             known = ", ".join(declared_keys(pages)) or "none (no page declares a parameter)"
-            raise ParamError(f"--param {text}: no page declares {key!r}; the keys are: {known}")
+            raise ParamError(f"--param {text}: no page declares {key!r}; the keys are: {known} "
+                             "(or NOTEBOOK.NAME for one page)")
         for page, param in targets:
             try:
                 value = parse_value(param, raw)
