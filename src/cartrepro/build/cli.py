@@ -1,7 +1,8 @@
 """Command line: ``cartrepro build | results | validate``.
 
-Exit status: 0 done; 1 the build or the data failed (message says which); 2 a usage error, including a
-``--param`` that names no declared parameter or whose value does not fit (checked before anything runs).
+Exit status: 0 done; 1 the build or the data failed (message says which), or another build holds the
+output folder; 2 a usage error, including a ``--param`` that names no declared parameter or whose value
+does not fit (checked before anything runs); 130/143 interrupted by SIGINT/SIGTERM (previous site kept).
 """
 
 from __future__ import annotations
@@ -98,13 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "results":
         return _results(args.data, params, args.out)
 
-    from cartrepro.build.pipeline import BuildError, build
+    from cartrepro.build.pipeline import BuildError, BuildInterrupted, build
 
     try:
         build(args.data, args.out, args.jobs, params)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BuildInterrupted as exc:
+        print(f"cartrepro build: {exc}", file=sys.stderr)
+        return exc.exit_status
     return 0
 
 

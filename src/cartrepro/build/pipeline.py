@@ -19,11 +19,14 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -48,6 +51,132 @@ BUILD_CODE_DIR = Path(__file__).resolve().parent
 
 class BuildError(RuntimeError):
     """A step failed; the message says which and why. The published site was left untouched."""
+
+
+class BuildInterrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, which it replaces
+    """SIGINT or SIGTERM stopped the build: every worker and kernel was stopped, the published site kept."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signum  # 130 for SIGINT, 143 for SIGTERM, as a shell reports them
+
+    def __str__(self) -> str:
+        return (f"interrupted ({signal.Signals(self.signum).name}); every notebook was stopped, "
+                "the previous site is unchanged")
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def stop_children() -> None:
+    """Kill every process this one started, at any depth (workers, their kernels, the renderer), at once.
+
+    The whole tree is listed before anything is killed: a kernel whose worker died first would be
+    re-parented and escape a second look.
+    """
+    import psutil
+
+    children = [c for c in psutil.Process().children(recursive=True) if not _is_resource_tracker(c)]
+    for child in children:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+    # wait until they are gone, without reaping: multiprocessing reaps its own workers, and a worker reaped
+    # behind its back looks alive to it forever (its shutdown then spins)
+    deadline = time.monotonic() + 1.5
+    while time.monotonic() < deadline and any(_running(c) for c in children):
+        time.sleep(0.02)
+
+
+def _running(process) -> bool:
+    import psutil
+
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _is_resource_tracker(process) -> bool:
+    """multiprocessing's resource tracker ignores signals and exits with this process; killing it early only
+    makes multiprocessing restart it with a warning."""
+    import psutil
+
+    try:
+        return any("resource_tracker" in part for part in process.cmdline())
+    except psutil.Error:
+        return False
+
+
+@contextmanager
+def stopped_by_signals():
+    """SIGINT and SIGTERM raise :class:`BuildInterrupted` in the build (main thread only); whatever step is
+    running, its children are killed on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, _frame):
+        raise BuildInterrupted(signum)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in STOP_SIGNALS}
+    try:
+        yield
+    except BuildInterrupted:
+        for sig in STOP_SIGNALS:  # a second Ctrl-C while cleaning up does not leave a half-clean state
+            signal.signal(sig, signal.SIG_IGN)
+        stop_children()
+        raise
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def signals_deferred():
+    """The publish (a few renames) is not interrupted half-way: signals wait until it is done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+@contextmanager
+def output_lock(out_dir: Path, data_dir: Path):
+    """One build at a time per output folder: a second one refuses at once, naming the build that holds it.
+
+    An advisory ``flock`` on ``out_dir/.lock``; the kernel releases it when the holder exits, however it exits.
+    """
+    import fcntl
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / ".lock"
+    handle = open(path, "a+")  # noqa: SIM115 - held for the whole build
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildError(f"another build is writing into {out_dir} ({holder}); wait for it to finish "
+                             "or build into another --out") from None
+        handle.seek(0)
+        handle.truncate()
+        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+        handle.write(f"cartrepro build, pid {os.getpid()}, started {started}, data {data_dir}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
 
 
 @dataclass
@@ -143,11 +272,12 @@ def _ipc_kernel_manager(socket_dir: str):
     return IPCKernelManager
 
 
-def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, str]:
+def execute_notebook(source: str, output: str, parameters: dict, scratch: str | None = None) -> tuple[bool, str]:
     """Convert a text notebook to .ipynb (in the build folder, never in place) and run it with papermill.
 
     Runs in a worker process. The kernel's own chatter (stderr) goes to ``<output>.log`` beside the
     executed notebook. Returns (ok, error message naming the failing cell of the text notebook).
+    ``scratch``: the folder for the kernel's sockets and connection file (the build's, removed by it).
     """
     import jupytext
     import nbformat
@@ -162,7 +292,8 @@ def execute_notebook(source: str, output: str, parameters: dict) -> tuple[bool, 
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, str(converted))
     log = out.with_suffix(".log")
-    socket_dir = tempfile.mkdtemp(prefix="crk-")
+    socket_dir = tempfile.mkdtemp(prefix="crk-", dir=scratch)
+    os.environ["JUPYTER_RUNTIME_DIR"] = socket_dir  # connection files too: a killed build leaves none behind
     saved = os.dup(2)
     try:
         with open(log, "w") as sink:
@@ -227,11 +358,15 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
     ``notebooks_dir`` exists for tests (a deliberately failing notebook); the book's table of contents
     names the notebooks of ``notebooks/``.
     """
-    from cartrepro.contract import ContractError, validate
-
     data_dir = Path(data_dir or SHIPPED_DATA_DIR).resolve()
     out_dir = Path(out_dir or REPO_ROOT / "_build").resolve()
-    workers = jobs or os.cpu_count() or 1
+    with output_lock(out_dir, data_dir), stopped_by_signals():
+        return _build(data_dir, out_dir, jobs or os.cpu_count() or 1, params, notebooks_dir)
+
+
+def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, notebooks_dir: Path) -> BuildResult:
+    from cartrepro.contract import ContractError, validate
+
     result = BuildResult(out_dir=out_dir)
 
     _say(f"cartrepro build: data {data_dir}")
@@ -277,8 +412,15 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
     records, declared = _collect(result.jobs, cache)
     card = _score(records, declared, reference, papers)
     _assemble(stage, result.jobs, cache, card, data_dir, reference, review=(records, declared))
-    _render(stage)
-    _publish(stage, out_dir, records, card, result)
+    render_key = _render_key(stage)
+    key_file = out_dir / ".cache" / "render.key"
+    unchanged = (out_dir / "html").is_dir() and key_file.is_file() and key_file.read_text() == render_key
+    if unchanged:
+        _say("  book source unchanged since the published site: not re-rendered")
+    else:
+        _render(stage)
+    with signals_deferred():
+        _publish(stage, out_dir, records, card, result, render_key=None if unchanged else render_key)
     return result
 
 
@@ -289,6 +431,16 @@ def _shown_path(path: Path) -> str:
         return path.relative_to(REPO_ROOT).as_posix()
     except ValueError:
         return str(path)
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the build process, which stops them all at once (no traceback per worker).
+
+    They start with SIGINT blocked (see ``_run_jobs``), so a Ctrl-C during their imports stays pending; it is
+    ignored from here on, then unblocked (a pending one is dropped).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int) -> None:
@@ -302,9 +454,21 @@ def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int) ->
         return
     _say(f"  executing {len(pending)} notebook(s), {min(workers, len(pending))} at a time ...")
     started = time.monotonic()
-    with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(execute_notebook, str(j.source), str(work / f"{j.stem}.ipynb"), j.parameters): j
-                   for j in pending}
+    scratch = tempfile.mkdtemp(prefix="crk-")  # kernels' sockets and connection files, removed whatever happens
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
+                               initializer=_worker_init)
+    finished = False
+    try:
+        # workers start while submitting: with SIGINT blocked, which they inherit (a signal mask survives exec)
+        blocked = threading.current_thread() is threading.main_thread()
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            futures = {pool.submit(execute_notebook, str(j.source), str(work / f"{j.stem}.ipynb"), j.parameters,
+                                   scratch): j for j in pending}
+        finally:
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for future in as_completed(futures):
             job = futures[future]
             job.seconds = time.monotonic() - started
@@ -318,6 +482,12 @@ def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int) ->
                 job.status, job.error = "failed", error
                 (cache / f"{job.stem}.key").unlink(missing_ok=True)
                 _say(f"  [{position[job.stem]}/{total}] {job.stem}: FAILED in {error}")
+        finished = True
+    finally:
+        if not finished:  # interrupted (or the pool broke): no worker or kernel may outlive the build
+            stop_children()
+        pool.shutdown(wait=finished, cancel_futures=True)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _collect(jobs: list[NotebookJob], cache: Path):
@@ -398,27 +568,46 @@ def _render(stage: Path) -> None:
         raise BuildError("Jupyter Book failed; the previous site is unchanged:\n" + "\n".join(log[-40:]))
 
 
-def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult) -> None:
-    """Move html, results.json and scorecard.csv into place together."""
+def _render_key(stage: Path) -> str:
+    """What the rendered site depends on: the staged book source and the renderer's version."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{PIPELINE_VERSION}\0jupyter-book {version('jupyter-book')}\0".encode())
+    digest.update(folder_digest(stage / "src").encode())
+    return digest.hexdigest()
+
+
+def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult, render_key: str | None = None) -> None:
+    """Move html, results.json and scorecard.csv into place together.
+
+    ``render_key`` None: the staged book equals the published one's source, the published html stays as it is
+    (byte-identical to a fresh render of the same source). Otherwise the freshly rendered html replaces it
+    and ``render_key`` is stored for the next build's comparison.
+    """
     from cartrepro.build.results import results_text
     from cartrepro.ledger.scorecard import summary_lines
 
-    built = stage / "_build" / "html"
     new_html, old_html = out_dir / ".html-new", out_dir / ".html-old"
+    key_file = out_dir / ".cache" / "render.key"
     for tmp in (new_html, old_html):
         if tmp.exists():
             shutil.rmtree(tmp)
-    shutil.copytree(built, new_html)
+    if render_key is not None:
+        shutil.copytree(stage / "_build" / "html", new_html)
     results_tmp = out_dir / ".results.json.new"
     results_tmp.write_text(results_text(records))
     card_tmp = out_dir / ".scorecard.csv.new"
     card.to_csv(card_tmp, index=False, lineterminator="\n")
     html = out_dir / "html"
-    if html.exists():
-        html.rename(old_html)
-    new_html.rename(html)
+    if render_key is not None:
+        key_file.unlink(missing_ok=True)
+        if html.exists():
+            html.rename(old_html)
+        new_html.rename(html)
     os.replace(results_tmp, out_dir / "results.json")
     os.replace(card_tmp, out_dir / "scorecard.csv")
+    if render_key is not None:
+        key_file.write_text(render_key)
     if old_html.exists():
         shutil.rmtree(old_html)
     result.html_dir = html
