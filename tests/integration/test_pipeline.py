@@ -1,6 +1,7 @@
 """The whole pipeline on the shipped cohort: outputs, cache, failures that leave the site alone."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from cartrepro.build.pipeline import BuildError, build
 from cartrepro.build.results import compute_results, results_text, unregistered_notebooks
 from cartrepro.ledger.record import read_records
 from cartrepro.paths import NOTEBOOKS_DIR, REPO_ROOT, SHIPPED_DATA_DIR
+from cartrepro.reconstruct.edits import move_cr_to_no_response
 
 pytestmark = pytest.mark.slow
 
@@ -93,6 +95,13 @@ def test_scorecard_page_shows_the_table(built_book):
     out, _ = built_book
     page = (out / "html" / "book" / "scorecard.html").read_text()
     assert "p2_fig4a_lfs_1y" in page and "71.6 (44.2–99.0)" in page
+    # the landing page and the scorecard lead with what the shipped cohort shows, computed by the build
+    intro = (out / "html" / "book" / "intro.html").read_text()
+    for text in (intro, page):
+        assert "hold together in one cohort" in text and "are <em>inputs</em>" in text
+        assert 'href="scorecard.html#sc-p2_resp_cr_enrolled"' in text  # an unattainable value, linked
+        assert not re.search(r"reproduced\s+\d+\s+of\s+\d+", text)
+    assert 'id="sc-p2_resp_cr_enrolled"' in page
 
 
 def test_a_second_build_without_changes_executes_nothing(built_book):
@@ -155,14 +164,7 @@ def test_a_cohort_with_one_cr_patient_moved_to_no_response_differs_on_every_affe
     """Issue 10: on anyone's data the scorecard compares with the paper; a changed count must show."""
     other = tmp_path / "other"
     shutil.copytree(SHIPPED_DATA_DIR / "cd22", other / "cd22")  # P2 only: every paper of this build is "other"
-    csv = other / "cd22" / "patients.csv"
-    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
-    # an HR patient in MRD-negative CR who stayed in remission without further therapy
-    moved = frame.index[(frame["baseline_status"] == "hematological_relapse")
-                        & (frame["day30_response"] == "cr_mrd_negative") & (frame["hct_day"] == "")
-                        & (frame["relapse_day"] == "") & (frame["off_study"] == "") & (frame["death_day"] == "")][0]
-    frame.loc[moved, "day30_response"] = "no_response"
-    frame.to_csv(csv, index=False)
+    move_cr_to_no_response(other)
     out = tmp_path / "out"
     build(other, out, jobs=2)
     card = pd.read_csv(out / "scorecard.csv", keep_default_na=False).set_index("id")
@@ -172,7 +174,8 @@ def test_a_cohort_with_one_cr_patient_moved_to_no_response_differs_on_every_affe
     assert card.loc["p2_fig4a_lfs_1y", "computed"] == "71.6 (44.2–99.0)"
     assert set(card["evidence"]) == {""}  # not the shipped reconstruction: no evidence claim
     page = (out / "html" / "book" / "scorecard.html").read_text()
-    assert "your data" in page and "reproduced" not in page.lower()
+    assert "your data" in page and "not the shipped reconstruction" in page
+    assert not re.search(r"reproduced\s+\d+\s+of\s+\d+|\d+\s+of\s+\d+\S*\s+published numbers[^.]*reproduced", page)
     _assert_results_command_equals_the_book(other, out)
 
 

@@ -112,10 +112,17 @@ def test_a_wrong_value_on_a_flagged_entry_differs(entry_id):
 
 
 def test_an_entry_whose_resolution_names_no_value_differs_on_any_mismatch():
-    entry = load_ledger()["p2_crs_g12_resolved_within"]
+    entry = load_ledger()["p2_fig4c_lfs_1y"]  # linked to fig4c_eighth_event, which names no expected value
     assert entry.inconsistency is not None and entry.inconsistency.expected_for(entry.id) is None
-    assert verdict(entry, Reproduced(10))[0] == DIFFERS
-    assert verdict(entry, Reproduced(7))[0] == MATCHES
+    assert verdict(entry, Reproduced(58.1, 35.2, 81.0))[0] == MATCHES
+    assert verdict(entry, Reproduced(54.2, 31.0, 77.4))[0] == DIFFERS  # without the eighth event
+
+
+def test_crs_within_one_week_is_unattainable_only_with_the_vod_patients_ten_days():
+    entry = load_ledger()["p2_crs_g12_resolved_within"]
+    assert verdict(entry, Reproduced(10.0))[0] == UNATTAINABLE
+    assert verdict(entry, Reproduced(7.0))[0] == MATCHES
+    assert verdict(entry, Reproduced(11.0))[0] == DIFFERS
 
 
 def test_a_flagged_entry_without_an_expected_value_is_refused(tmp_path):

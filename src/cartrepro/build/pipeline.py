@@ -518,7 +518,7 @@ def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir:
               review: tuple[dict, dict] = ({}, {})) -> None:
     """The book source: config, prose pages, executed notebooks, generated scorecard tables (with the
     review chapter's quantities, ``review`` = (records, not-computable reasons), in a section of their own)."""
-    from cartrepro.pages.scorecard import review_markdown, scorecard_markdown
+    from cartrepro.pages.scorecard import generated_pages
 
     src = stage / "src"
     if src.exists():
@@ -538,8 +538,8 @@ def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir:
             _stage_notebook(cache / f"{job.stem}.ipynb", target, job.parameters, shipped)
     generated = src / GENERATED
     generated.mkdir(parents=True)
-    (generated / "scorecard_tables.md").write_text(scorecard_markdown(card, reference) + "\n"
-                                                   + review_markdown(*review), encoding="utf-8")
+    for name, text in generated_pages(card, reference, data_dir.name, review).items():
+        (generated / name).write_text(text, encoding="utf-8")
 
 
 def _stage_notebook(executed: Path, target: Path, injected: dict, shipped_data: bool) -> None:

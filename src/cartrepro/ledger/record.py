@@ -101,6 +101,8 @@ class ComparisonTable:
 
     #: folder of the page this table is shown on, relative to the site root (for the methods-card links)
     link_from = "notebooks"
+    #: give each row the anchor ``sc-<ledger id>`` (the scorecard page, where the headline links to rows)
+    row_anchors = False
 
     def _repr_html_(self) -> str:
         from html import escape
@@ -118,8 +120,9 @@ class ComparisonTable:
             if href:
                 quantity = (f'<a class="cr-method" href="{escape(href, quote=True)}" '
                             f'title="How this number is computed (methods chapter)">{quantity}</a>')
+            anchor = f' id="sc-{escape(r.id, quote=True)}"' if self.row_anchors else ""
             rows.append(
-                f'<tr><td>{quantity}<div class="cr-id"><code>{escape(r.id)}</code></div></td>'
+                f'<tr{anchor}><td>{quantity}<div class="cr-id"><code>{escape(r.id)}</code></div></td>'
                 f"<td>{escape(r.published)}</td><td>{escape(r.computed)}</td>"
                 f'<td><span class="cr-verdict {css}">{escape(r.match)}</span></td>'
                 f"<td>{evidence}{reason}</td></tr>")

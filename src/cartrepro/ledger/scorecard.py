@@ -278,3 +278,20 @@ def summary_lines(card: pd.DataFrame) -> list[str]:
         parts = ", ".join(f"{int(counts[k])} {k}" for k in EVIDENCE_VALUES if k in counts)
         lines.append(f"  {paper} on the shipped synthetic reconstruction, evidence: {parts}")
     return lines
+
+
+def scorecard_of(results, *, reference_papers: Iterable[str] = (), papers: Iterable[str] | None = None
+                 ) -> pd.DataFrame:
+    """The scorecard of an in-process :class:`~cartrepro.analysis.results.Results` (e.g. ``compute_all``):
+    values become ``computed``, stated reasons ``not computable``. ``reference_papers`` as in
+    :func:`build_scorecard` (none by default: ``match`` only, no evidence)."""
+    from cartrepro.analysis.results import NotComputable
+
+    records, declared = {}, {}
+    for ledger_id, outcome in results.items():
+        if isinstance(outcome, NotComputable):
+            declared[ledger_id] = outcome.reason
+        else:
+            low, high = outcome.ci if outcome.ci is not None else (None, None)
+            records[ledger_id] = Computed(outcome.value, low, high)
+    return build_scorecard(records, not_computable=declared, reference_papers=reference_papers, papers=papers)

@@ -19,6 +19,7 @@ def _html_table(frame: pd.DataFrame) -> str:
 
     table = ComparisonTable(frame.reset_index(drop=True))
     table.link_from = "book"
+    table.row_anchors = True
     return "```{raw} html\n" + table._repr_html_() + "\n```\n"
 
 
@@ -104,3 +105,164 @@ def review_markdown(records: dict, declared: dict[str, str]) -> str:
         parts.append(f"### {PAPER_TITLES[paper]}\n")
         parts.append(_table(frame[frame["paper"] == paper].drop(columns="paper")) + "\n")
     return "\n".join(parts)
+
+
+# ----- the headline: what the build shows, computed from the scorecard (landing page and scorecard page) -------
+
+#: methods the printed digits identify: (name, pattern on an entry's ledger ``method`` text). The counts come
+#: from the scorecard: entries that match (or are unattainable as printed) and are not inputs.
+IDENTIFIED_METHODS = (
+    ("SPSS output rounded to 3 decimals before the CI is formed (S ± 1.96·SE)", r"SPSS (25 KM table|3-decimal)"),
+    ("Kaplan-Meier log(-log) Greenwood interval", r"log\(-log\)"),
+    ("ROC area with the Hanley-McNeil SE", r"Hanley-McNeil"),
+    ("exact Mann-Whitney P (no ties)", r"exact P \(no ties\)"),
+    ("exact conditional (permutation) Mann-Whitney P with ties", r"exact conditional \(permutation\)"),
+    ("Youden cutoff at midpoints of observed values", r"Youden"),
+    ("Wilson/Brown interval for a proportion (GraphPad Prism)", r"Wilson/Brown"),
+    ("Clopper-Pearson exact interval", r"Clopper-Pearson"),
+    ("unpaired two-tailed Student's t-test", r"Student's t"),
+    ("log-rank (Mantel-Cox) test", r"log-rank"),
+    ("SPSS medians (even n: mean of the two middle values)", r"SPSS 25 descriptive"),
+    ("percentages rounded half up", r"half-up|rounded to one decimal|printed to integer %"),
+    ("percentages truncated, not rounded", r"truncated \(not rounded\)|truncated to integer"),
+)
+R_FIXTURES = "tests/reference/fixtures"
+
+
+def _anchor(ledger_id: str) -> str:
+    return f"scorecard.html#sc-{ledger_id}"
+
+
+def _methods_identified(rows: pd.DataFrame) -> list[tuple[str, int]]:
+    import re
+
+    from cartrepro.ledger.entries import load_ledger
+    from cartrepro.ledger.scorecard import INPUT, UNATTAINABLE
+
+    ledger = load_ledger()
+    shown = rows[rows["match"].isin([MATCHES, UNATTAINABLE]) & (rows["evidence"] != INPUT)]
+    found = []
+    for name, pattern in IDENTIFIED_METHODS:
+        n = sum(1 for i in shown["id"] if re.search(pattern, ledger[i].method))
+        if n:
+            found.append((name, n))
+    return found
+
+
+def _r_fixtures() -> int:
+    from cartrepro.paths import REPO_ROOT
+
+    return len(list((REPO_ROOT / R_FIXTURES).glob("*.json")))
+
+
+def _paper_split(rows: pd.DataFrame) -> str:
+    names = {"cd22": "P2", "car1922": "P1"}
+    counts = rows.groupby("paper").size()
+    return ", ".join(f"{names.get(p, p)} {int(counts[p])}" for p in ("cd22", "car1922") if p in counts)
+
+
+def _shipped_headline(card: pd.DataFrame) -> list[str]:
+    import re
+    from html import escape
+
+    from cartrepro.ledger.entries import load_ledger
+    from cartrepro.ledger.scorecard import (
+        ASSUMED,
+        CONSTRAINED,
+        DIFFERS,
+        INPUT,
+        NOT_COMPUTABLE,
+        NOT_RECORDED,
+        UNATTAINABLE,
+        UNCONSTRAINED,
+    )
+
+    data = card[card["kind"] == "data"]
+    holds = data[(data["match"] == MATCHES) & data["evidence"].isin([CONSTRAINED, UNCONSTRAINED, ASSUMED])]
+    n_assumed = int((holds["evidence"] == ASSUMED).sum())
+    assumptions = sorted({m for r in holds.loc[holds["evidence"] == ASSUMED, "reason"]
+                          for m in re.findall(r"needs `([^`]+)`", r)})
+    inputs = data[data["evidence"] == INPUT]
+    unattainable = card[card["match"] == UNATTAINABLE]
+    construction = card[card["kind"] == "construction"]
+    lines = [
+        f"On the shipped synthetic cohorts, of the **{len(data)}** printed numbers of kind *data* "
+        f"({_paper_split(data)}):\n",
+        f"- **{len(holds)}** hold together in one cohort under the identified methods: they match the printed "
+        f"digits and are not inputs. {int((holds['evidence'] == CONSTRAINED).sum())} were searched for by the "
+        f"generators (*constrained*), {int((holds['evidence'] == UNCONSTRAINED).sum())} came out without being "
+        f"targeted (*unconstrained*), and **{n_assumed}** needed an assumption the paper does not state"
+        + (f" ({', '.join(f'`{a}`' for a in assumptions)})" if assumptions else "") + ".",
+        f"- **{len(inputs)}** are *inputs*: the generator wrote them into patient rows (single-patient facts, "
+        f"printed minima, medians and maxima), so their match is not evidence.",
+        f"- **{len(unattainable)}** printed values no data can give (listed below); the data give the value the "
+        f"arithmetic says.",
+    ]
+    rest = [(DIFFERS, "differ from the printed digits"), (NOT_COMPUTABLE, "are not computable"),
+            (NOT_RECORDED, "are not recorded by any page")]
+    for value, text in rest:
+        n = int((data["match"] == value).sum())
+        if n:
+            lines.append(f"- **{n}** {text}.")
+    if len(construction):
+        n_c = int((construction["match"] == MATCHES).sum())
+        lines.append(f"- Besides these, {n_c} of {len(construction)} *construction* numbers (a test or grouping "
+                     f"the paper does not name; the reason names the one assumed) match.")
+    lines.append("\nA match on the shipped cohorts is partly true by construction: it does not show that the "
+                 "papers were reproduced, only that their printed numbers can hold together in one cohort.\n")
+    if len(unattainable):
+        ledger = load_ledger()
+        items = []
+        for r in unattainable.itertuples(index=False):
+            inc = ledger[r.id].inconsistency
+            items.append(f'<li><a href="{_anchor(r.id)}"><code>{escape(r.id)}</code></a>: printed '
+                         f"{escape(r.published)}, the data give {escape(r.computed)}. {escape(inc.issue)}</li>")
+        lines.append("**Printed values no data can give:**\n\n```{raw} html\n<ul class=\"cr-unattainable\">"
+                     + "".join(items) + "</ul>\n```\n")
+    methods = _methods_identified(card)
+    if methods:
+        lines.append("**Methods the printed digits identify** (how many printed numbers, not inputs, come out "
+                     "digit for digit under each; the methods chapter shows what other tools' defaults would "
+                     "print instead):\n")
+        lines.extend(f"- {name}: {n}" for name, n in methods)
+        lines.append("")
+    lines.append(f"The statistics behind these numbers are checked by the test suite against R 4.2 (survival, "
+                 f"cmprsk, pROC, coin, maxstat): {_r_fixtures()} frozen R reference files in `{R_FIXTURES}`, made "
+                 "by the R scripts beside them.\n")
+    return lines
+
+
+def _user_headline(card: pd.DataFrame, data_name: str) -> list[str]:
+    from cartrepro.ledger.scorecard import DIFFERS, NOT_COMPUTABLE, NOT_RECORDED, UNATTAINABLE
+
+    data = card[card["kind"] == "data"]
+    counts = data["match"].value_counts()
+    parts = [f"**{int(counts.get(v, 0))}** {label}" for v, label in (
+        (MATCHES, "match the printed digits"), (DIFFERS, "differ"),
+        (UNATTAINABLE, "are unattainable as printed (no data can give the printed digits; yours give the value "
+                       "the arithmetic says)"),
+        (NOT_COMPUTABLE, "are not computable from it"), (NOT_RECORDED, "are not recorded")) if counts.get(v, 0)]
+    return [f"Computed from **your data** (`{data_name}`), not the shipped reconstruction. Of the "
+            f"**{len(data)}** printed numbers of kind *data* ({_paper_split(data)}): " + ", ".join(parts) + ". "
+            "The comparison is at the precision the paper printed; the scorecard lists every number.\n"]
+
+
+def headline_markdown(card: pd.DataFrame, reference_papers: set[str], data_name: str = "") -> str:
+    """The numbers the landing page and the scorecard page lead with, from this build's scorecard."""
+    shipped = card[card["paper"].isin(reference_papers)]
+    other = card[~card["paper"].isin(reference_papers)]
+    lines: list[str] = []
+    if len(shipped):
+        lines += _shipped_headline(shipped)
+    if len(other):
+        lines += _user_headline(other, data_name or "the data folder of this build")
+    return "\n".join(lines) + "\n"
+
+
+def generated_pages(card: pd.DataFrame, reference_papers: set[str], data_name: str = "",
+                    review: tuple[dict, dict] = ({}, {})) -> dict[str, str]:
+    """The book's generated Markdown files (under ``book/_generated/``), by file name: the scorecard tables
+    (with the review chapter's quantities, ``review`` = (records, not-computable reasons), in a section of
+    their own) and the headline the landing page and the scorecard page lead with."""
+    return {"scorecard_tables.md": scorecard_markdown(card, reference_papers) + "\n" + review_markdown(*review),
+            "headline.md": headline_markdown(card, reference_papers, data_name)}

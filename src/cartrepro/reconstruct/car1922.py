@@ -46,6 +46,8 @@ from scipy.stats import norm
 from cartrepro.analysis.car1922 import derive as derive
 from cartrepro.ledger.scorecard import round_half_up
 from cartrepro.reconstruct.framework import (
+    ASSUMED,
+    INPUT,
     Assumption,
     Constraint,
     ReconstructionError,
@@ -140,7 +142,8 @@ ASSUMPTIONS = [
                "not the split); grades 1 and 2 a seeded coin; grades 3-5 are grade 3 or 4 (none of the "
                "4 non-recurrent deaths is a CRS death). Which B-NHL patients had grade 3-5 CRS is searched "
                "(seeded) until the log-rank P of PFS, grade 0-2 vs 3-5, rounds to 0.0954: the paper does not "
-               "name the endpoint of supplementary Fig. 3l; PFS is assumed.", ("p1_s3l_crs_logrank_p",)),
+               "name the endpoint of supplementary Fig. 3l; PFS is assumed.", ("p1_s3l_crs_logrank_p",),
+               evidence=ASSUMED),
     Assumption("outcome_windows", "Day 0 is the infusion; months = days / 30.4375. 'Within 6 months' is day "
                "<= 182 (5.98 months); relapse windows (0,6], (6,12], (12,18], (18,24], >24 months are days "
                "<= 182, 183-365, 366-547, 548-730, >= 731, and no relapse is placed before day 31 (after the "
@@ -155,7 +158,7 @@ ASSUMPTIONS = [
                "the 12-month PFS needs events among the excluded patients (ledger inconsistency "
                "pfs12_ball_events). 2 of the 7 HSCT-bridged B-ALL and all 4 HSCT-bridged B-NHL die within 6 "
                "months (their PFS event is the death); patients lost to follow-up are censored at their last "
-               "contact.", ("p1_s3b_pfs12_ball", "p1_s3b_pfs12_bnhl")),
+               "contact.", ("p1_s3b_pfs12_ball", "p1_s3b_pfs12_bnhl"), evidence=ASSUMED),
     Assumption("timeline_layout", "The event orders solved by km_orders and the follow-up medians fix this "
                "layout. B-ALL: one non-responder progresses before day 9 and dies on day 10-20, the first "
                "patient lost to follow-up leaves on day 9 (the minimum follow-up), a second non-responder "
@@ -654,7 +657,7 @@ def _table1_constraints() -> list[Constraint]:
             out.append(Constraint(
                 f"t1_{stem}_{label[disease]}", f"{_fmt(median, decimals)} ({_fmt(low, decimals)}-"
                 f"{_fmt(high, decimals)})", _median_range(disease, column, median, low, high, decimals),
-                tuple(f"p1_t1_{stem}_{s}_{label[disease]}" for s in ("median", "min", "max"))))
+                tuple(f"p1_t1_{stem}_{s}_{label[disease]}" for s in ("median", "min", "max")), evidence=INPUT))
     return out
 
 
@@ -667,7 +670,7 @@ def _text_constraints() -> list[Constraint]:
         Constraint("female_all", "50 female (printed 41.0%, see female_41_0)",
                    count_is(lambda t: t["sex"] == "female", 50), ("p1_female_pct",)),
         Constraint("age_all", "44 (11-67)", _median_range(None, "age_years", 44, 11, 67, 0),
-                   ("p1_age_median_all", "p1_age_min_all", "p1_age_max_all")),
+                   ("p1_age_median_all", "p1_age_min_all", "p1_age_max_all"), evidence=INPUT),
         Constraint("adults", "111 aged >= 18 (printed 93.5% unreachable; 111/119 = 93.3%)",
                    count_is(lambda t: t["age_years"] >= 18, 111), ("p1_age_ge18_pct",)),
         Constraint("minors_each", ">= 1 minor per disease", lambda t: (
@@ -692,7 +695,7 @@ def _text_constraints() -> list[Constraint]:
                    ("p1_car22_dose_center_all", "p1_car22_dose_sd_all")),
         crs_any, crs_ge3,
         Constraint("fu_all", "208 (9-1005)", _median_range(None, "followup_day", *FOLLOWUP["all"], 0),
-                   ("p1_fu_median_all", "p1_fu_min_all", "p1_fu_max_all")),
+                   ("p1_fu_median_all", "p1_fu_min_all", "p1_fu_max_all"), evidence=INPUT),
         Constraint("not_evaluated_hsct", "11", count_is(lambda t: t["excluded_reason"] == "bridge_to_hsct", 11),
                    ("p1_not_eval_hsct",)),
         Constraint("not_evaluated_death", "4", count_is(

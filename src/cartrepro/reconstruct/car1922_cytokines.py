@@ -52,6 +52,7 @@ from cartrepro.analysis.car1922.cytokines import peak_table
 from cartrepro.analysis.car1922.cytokines import split as _split
 from cartrepro.ledger.scorecard import round_half_up
 from cartrepro.reconstruct.framework import (
+    INPUT,
     Assumption,
     Constraint,
     ReconstructionError,
@@ -644,9 +645,9 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
                    ("p1_n_screen_hits", "p1_s4_other_60_p")),
         Constraint("venn", "both = {MIP3α, Eotaxin}; plan of VENN_PLAN", venn, ("p1_fig1c_subgroup_screen",)),
         Constraint("fc_mip3a", "4.273 (3.901-5.538)", summary(MIP3A),
-                   ("p1_fc_median_mip3a", "p1_fc_min_mip3a", "p1_fc_max_mip3a")),
+                   ("p1_fc_median_mip3a", "p1_fc_min_mip3a", "p1_fc_max_mip3a"), evidence=INPUT),
         Constraint("fc_eotaxin", "1.390 (0.936-1.912)", summary(EOTAXIN),
-                   ("p1_fc_median_eotaxin", "p1_fc_min_eotaxin", "p1_fc_max_eotaxin")),
+                   ("p1_fc_median_eotaxin", "p1_fc_min_eotaxin", "p1_fc_max_eotaxin"), evidence=INPUT),
         Constraint("correlation", "r = 0.430, P = 0.004", correlation, ("p1_s3e_corr_r", "p1_s3e_corr_p")),
         Constraint("roc_mip3a", "0.8018 (0.6657-0.9379), 4.703, 12/13, 17/26", roc(MIP3A),
                    ("p1_fig1d_auc_mip3a", "p1_fig1e_cutoff_mip3a", "p1_fig1e_sens_mip3a", "p1_fig1e_spec_mip3a")),

@@ -18,11 +18,18 @@ How it works, in three stages:
    the report says how many draws were tried.
 
 Finally every constraint is evaluated on the finished table (through the same derivations and
-statistics the notebooks use) and the generator refuses to write a table that misses one.
+statistics the notebooks use) and the generator refuses to write a table that misses one. Each constraint
+says what a match on this cohort can show (``evidence``, see :mod:`cartrepro.reconstruct.framework`): the
+single-patient facts and the printed minima, medians and maxima that stage 1 and 2 write into rows are
+``input``; the counts that the allocation makes hold together and the numbers the searches aim at are
+``constrained``. The printed-fact constraints are checked through the book's own analysis functions
+(:mod:`cartrepro.analysis.cd22`) on the table read back through the data contract, against the ledger.
 """
 
 from __future__ import annotations
 
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +37,12 @@ import pandas as pd
 import yaml
 
 from cartrepro.analysis.cd22 import derive as derive
-from cartrepro.ledger.scorecard import round_half_up
+from cartrepro.ledger.entries import load_ledger
+from cartrepro.ledger.scorecard import MATCHES, UNATTAINABLE, Computed, format_computed, match, round_half_up
 from cartrepro.reconstruct.framework import (
+    ASSUMED,
+    ILLUSTRATIVE,
+    INPUT,
     Assumption,
     Constraint,
     ReconstructionError,
@@ -90,7 +101,7 @@ ASSUMPTIONS = [
                "patients, the text states 7. Scenario A of the ledger (inconsistency fig4c_eighth_event): "
                "one of the 4 patients who withdrew to chemotherapy relapsed within a year (not stated in the "
                "paper). Scenario B (the 25 responders incl. the PR patient) reproduces the same numbers.",
-               ("p2_fig4c_lfs_1y",)),
+               ("p2_fig4c_lfs_1y",), evidence=ASSUMED),
     Assumption("lfs_origin", "Figure 4c: LFS of CR patients from CAR-T infusion, HCT patients followed "
                "through their HCT (ledger inconsistency lfs_origin).", ("p2_fig4c_lfs_1y",)),
     Assumption("censoring_ranges", "Times the paper does not print are drawn (seeded) from these ranges: "
@@ -127,6 +138,14 @@ ASSUMPTIONS = [
     Assumption("cd22_sites", "CD22 before enrollment: 30 positive in marrow; of the 4 exclusive-EMD patients 2 "
                "positive in the EMD by FCM and 2 not re-evaluated (positive in marrow at diagnosis); nobody "
                "had prior CD22-directed therapy.", ("p2_base_cd22_fcm_pos", "p2_base_cd22_not_eval")),
+    Assumption("subgroup_membership", "Figures 2c and 3c compare subgroups (previous transplantation, disease "
+               "burden, high-risk mutations, fusion genes, sex, ...). The paper gives at most the size of a "
+               "subgroup, never which patients of it responded or had a severe adverse event; prior-HCT, EMD, "
+               "sex and marrow-blast membership here are seeded draws, and no mutation or fusion data exist. "
+               "These panels are illustrative.",
+               ("p2_fig2c_cr_by_previous_transplantation", "p2_fig2c_cr_by_disease_burden",
+                "p2_fig2c_cr_by_high_risk_gene_mutations", "p2_fig2c_cr_by_fusion_genes",
+                "p2_fig3c_severe_ae_by_subgroup"), evidence=ILLUSTRATIVE),
     Assumption("relapse_b_cells", "Normal B cells were assessed at relapse in the 4 named relapsed patients "
                "(11, 13, 27, 33) and present in all of them; other relapses: not assessed (empty).",
                ("p2_disc_relapsed_normal_b",)),
@@ -513,6 +532,58 @@ def _median_range(select, median: float, low: float, high: float, scale: float =
     return check
 
 
+@lru_cache(maxsize=2)
+def _analysed(csv_text: str) -> dict:
+    """Every number the P2 pages compute (their registered functions, default parameters) on this table,
+    read back through the data contract as a user's export would be."""
+    from cartrepro.analysis.cd22 import PAGES
+    from cartrepro.contract import load_paper
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "cd22").mkdir()
+        (Path(tmp) / "cd22" / "patients.csv").write_text(csv_text, encoding="utf-8")
+        tables = load_paper(tmp, "cd22")
+    computed: dict = {}
+    for page in PAGES:
+        for ledger_id, outcome in page.compute(tables, **page.defaults()).items():
+            computed[ledger_id] = outcome
+    return computed
+
+
+def _printed(ledger_ids: tuple[str, ...]):
+    """Check that the book's analysis of the finished table gives the printed value of each ledger id (or,
+    where the ledger shows the printed digits unattainable, the value it says the data give)."""
+    def check(table: pd.DataFrame) -> tuple[str, bool]:
+        computed = _analysed(to_csv_text(table[COLUMNS]))
+        ledger = load_ledger()
+        shown, ok = [], True
+        for ledger_id in ledger_ids:
+            outcome = computed.get(ledger_id)
+            value = getattr(outcome, "value", None)
+            if value is None:
+                shown.append(f"{ledger_id}: not computed")
+                ok = False
+                continue
+            got = Computed(value, *(outcome.ci or (None, None)))
+            shown.append(format_computed(ledger[ledger_id], got))
+            ok = ok and match(ledger[ledger_id], got)[0] in (MATCHES, UNATTAINABLE)
+        return "; ".join(shown), ok
+
+    return check
+
+
+def _printed_constraint(cid: str, ledger_ids: tuple[str, ...], evidence: str) -> Constraint:
+    """A constraint whose target is the ledger's printed text of each id (not retyped here)."""
+    ledger = load_ledger()
+
+    def target(entry) -> str:
+        expected = entry.inconsistency.expected_for(entry.id) if entry.inconsistency is not None else None
+        return entry.printed + (f" (unattainable as printed: the data give {expected})" if expected else "")
+
+    return Constraint(cid, "; ".join(target(ledger[i]) for i in ledger_ids), _printed(ledger_ids), ledger_ids,
+                      evidence=evidence)
+
+
 def _course(table: pd.DataFrame) -> pd.Series:
     return derive.further_therapy(table)
 
@@ -530,12 +601,15 @@ def _nft(table: pd.DataFrame) -> pd.DataFrame:
 CONSTRAINTS = [
     Constraint("n", "34 patients", count_is(lambda t: t["patient_id"].notna(), 34), ("p2_n_enrolled",)),
     Constraint("poc", "14 proof-of-concept", count_is(lambda t: t["enrollment"] == "proof_of_concept", 14),
-               ("p2_n_poc",)),
+               ("p2_n_poc", "p2_n_trial")),
     Constraint("prior_hct", "13 prior allo-HCT", count_is(lambda t: t["prior_allo_hct"], 13), ("p2_base_prior_hct",)),
     Constraint("donor", "6 donor-derived", count_is(lambda t: t["car_t_source"] == "donor", 6),
                ("p2_dose_donor_derived",)),
     Constraint("cd19_failed", "31 failed CD19 CAR-T", count_is(lambda t: t["cd19_car_history"] != "none", 31),
-               ("p2_base_cd19cart_failed",)),
+               ("p2_base_cd19cart_failed", "p2_base_no_cd19cart")),
+    Constraint("cd19_bright", "20 CD19-bright non-response",
+               count_is(lambda t: t["cd19_car_history"] == "cd19bright_no_response", 20),
+               ("p2_base_cd19_bright_nr",)),
     Constraint("cd19_negdim", "11 CD19-/dim relapse",
                count_is(lambda t: t["cd19_car_history"] == "cd19neg_or_dim_relapse", 11),
                ("p2_base_cd19_negdim_relapse",)),
@@ -548,60 +622,100 @@ CONSTRAINTS = [
     Constraint("emd_exclusive", "4 exclusive EMD", count_is(lambda t: t["baseline_status"] == "exclusive_emd", 4),
                ("p2_base_emd_exclusive",)),
     Constraint("age", "10 (1-55)", _median_range(lambda t: t["age_years"], 10, 1, 55, decimals=0),
-               ("p2_base_age_median",)),
+               ("p2_base_age_median", "p2_base_age_min", "p2_base_age_max"), evidence=INPUT),
     Constraint("blasts_hr", "63.8 (5-97)", _median_range(
         lambda t: t.loc[t["baseline_status"] == "hematological_relapse", "marrow_blasts_pct"], 63.8, 5, 97),
-        ("p2_base_hr_blasts_median",)),
+        ("p2_base_hr_blasts_median", "p2_base_hr_blasts_min", "p2_base_hr_blasts_max"), evidence=INPUT),
     Constraint("blasts_mrd", "3 (0.3-5)", _median_range(
         lambda t: t.loc[t["baseline_status"] == "fcm_mrd_positive", "marrow_blasts_pct"], 3, 0.3, 5),
-        ("p2_base_mrdpos_blasts_median",)),
+        ("p2_base_mrdpos_blasts_median", "p2_base_mrdpos_blasts_min", "p2_base_mrdpos_blasts_max"),
+        evidence=INPUT),
     Constraint("dose_nontx", "7.5 (0.3-34.7)", _median_range(
         lambda t: t.loc[~t["prior_allo_hct"].astype(bool), "dose_1e5_per_kg"], 7.5, 0.3, 34.7),
-        ("p2_dose_nontx_median",)),
+        ("p2_dose_nontx_median", "p2_dose_nontx_min", "p2_dose_nontx_max"), evidence=INPUT),
     Constraint("dose_tx", "1 (0.2-10)", _median_range(
-        lambda t: t.loc[t["prior_allo_hct"].astype(bool), "dose_1e5_per_kg"], 1, 0.2, 10), ("p2_dose_tx_median",)),
+        lambda t: t.loc[t["prior_allo_hct"].astype(bool), "dose_1e5_per_kg"], 1, 0.2, 10),
+        ("p2_dose_tx_median", "p2_dose_tx_min", "p2_dose_tx_max"), evidence=INPUT),
     Constraint("evaluated", "30 evaluated", count_is(lambda t: t["day30_response"] != "not_evaluated", 30),
                ("p2_resp_n_evaluated",)),
-    Constraint("cr", "24 CR/CRi", count_is(derive.complete_remission, 24), ("p2_fig2a_cr_evaluated",)),
+    Constraint("cr", "24 CR/CRi", count_is(derive.complete_remission, 24),
+               ("p2_fig2a_cr_evaluated", "p2_resp_cr_enrolled")),
     Constraint("early_deaths", "4 deaths before day 30", count_is(lambda t: t["death_day"] < 30, 4),
                ("p2_resp_early_deaths",)),
-    Constraint("crs_any", "31 with CRS", count_is(lambda t: t["crs_grade"] > 0, 31), ("p2_fig3a_crs_any",)),
+    Constraint("crs_any", "31 with CRS", count_is(lambda t: t["crs_grade"] > 0, 31),
+               ("p2_fig3a_crs_any", "p2_fig3a_crs_g12")),
     Constraint("crs_ge3", "1 CRS grade >= 3", count_is(lambda t: t["crs_grade"] >= 3, 1), ("p2_fig3a_crs_g_ge3",)),
     Constraint("crs_onset", "7 (0-17)", _median_range(lambda t: t["crs_onset_day"].dropna(), 7, 0, 17, decimals=0),
-               ("p2_crs_onset_median",)),
+               ("p2_crs_onset_median", "p2_crs_onset_min", "p2_crs_onset_max"), evidence=INPUT),
     Constraint("crs_resolution_median", "15", lambda t: (
         f"{np.median(t['crs_resolution_day'].dropna()):g}", np.median(t["crs_resolution_day"].dropna()) == 15),
         ("p2_crs_resolution_median",)),
     Constraint("neuro_g1", "5 grade-1 neurotoxicity", count_is(lambda t: t["neurotox_grade"] == 1, 5),
                ("p2_fig3a_neuro_g1",)),
     Constraint("neuro_onset", "8 (1-17)", _median_range(lambda t: t["neurotox_onset_day"].dropna(), 8, 1, 17,
-                                                        decimals=0), ("p2_neuro_onset_median",)),
+                                                        decimals=0),
+               ("p2_neuro_onset_median", "p2_neuro_onset_min", "p2_neuro_onset_max"), evidence=INPUT),
     Constraint("neuro_resolution", "15 (5-17)", _median_range(lambda t: t["neurotox_resolution_day"].dropna(),
-                                                              15, 5, 17, decimals=0), ("p2_neuro_resolution_median",)),
+                                                              15, 5, 17, decimals=0),
+               ("p2_neuro_resolution_median", "p2_neuro_resolution_min", "p2_neuro_resolution_max"), evidence=INPUT),
     Constraint("persistence", "28 (0-96)", _median_range(lambda t: t["persistence_days"].dropna(), 28, 0, 96,
-                                                          decimals=0), ("p2_kin_persistence_median",)),
+                                                          decimals=0),
+               ("p2_kin_persistence_median", "p2_kin_persistence_min", "p2_kin_persistence_max",
+                "p2_disc_car_detectable"), evidence=INPUT),
     Constraint("cr_hct", "11 CR bridged to HCT", count_is(lambda t: _course(t).eq("hct"), 11), ("p2_ltf_cr_hct",)),
     Constraint("cr_withdrew", "4 withdrew", count_is(lambda t: _course(t).eq("withdrew"), 4), ("p2_ltf_cr_withdrew",)),
     Constraint("cr_lost", "2 lost", count_is(lambda t: _course(t).eq("lost"), 2), ("p2_ltf_cr_lost",)),
     Constraint("hct_day", "55 (40-70)", _median_range(lambda t: t["hct_day"].dropna(), 55, 40, 70, decimals=0),
-               ("p2_ltf_hct_day_median",)),
+               ("p2_ltf_hct_day_median", "p2_ltf_hct_day_min", "p2_ltf_hct_day_max"), evidence=INPUT),
     Constraint("nft_relapse_months", "1.7, 2.6, 4.2, 6.0", _months_check(
-        lambda t: _nft(t)["relapse_day"].dropna(), (1.7, 2.6, 4.2, 6.0)), ("p2_ltf_nft_relapse_median",)),
+        lambda t: _nft(t)["relapse_day"].dropna(), (1.7, 2.6, 4.2, 6.0)),
+        ("p2_ltf_nft_relapse_median", "p2_ltf_nft_relapse_min", "p2_ltf_nft_relapse_max", "p2_ltf_nft_relapse_n"),
+        evidence=INPUT),
     Constraint("nft_remission_months", "6.0, 6.6, 14.0", _months_check(
         lambda t: _nft(t).loc[_nft(t)["relapse_day"].isna(), "last_followup_day"], (6.0, 6.6, 14.0)),
-        ("p2_ltf_nft_remission_times",)),
+        ("p2_ltf_nft_remission_times", "p2_ltf_nft_remission_n"), evidence=INPUT),
     Constraint("hct_relapse_months", "1.1", _months_check(lambda t: _post_hct(t, "relapse"), (1.1,)),
-               ("p2_fig4a_relapse_time",)),
+               ("p2_fig4a_relapse_time", "p2_fig4a_relapse_n"), evidence=INPUT),
     Constraint("hct_trm_months", "1.5, 6.0", _months_check(lambda t: _post_hct(t, "trm"), (1.5, 6.0)),
-               ("p2_fig4a_trm_times",)),
+               ("p2_fig4a_trm_times", "p2_fig4a_trm_n"), evidence=INPUT),
     Constraint("hct_remission_range", "4.6-13.3 months (8 patients)", lambda t: (
         lambda m: (f"{len(m)} patients, {m.min():.1f}-{m.max():.1f}",
                    len(m) == 8 and round(m.min(), 1) == 4.6 and round(m.max(), 1) == 13.3))(
-        derive.months(_post_hct(t, "censored"))), ("p2_fig4a_remission_min", "p2_fig4a_remission_max")),
+        derive.months(_post_hct(t, "censored"))), ("p2_fig4a_remission_min", "p2_fig4a_remission_max",
+                                                   "p2_fig4a_remission_n"), evidence=INPUT),
     Constraint("pr_relapse", "PR patient relapse day 90", count_is(
         lambda t: (t["day30_response"] == "partial_response") & (t["relapse_day"] == 90), 1),
-        ("p2_ltf_emd_pr_relapse_day",)),
+        ("p2_ltf_emd_pr_relapse_day",), evidence=INPUT),
     *FIGURE4_CONSTRAINTS,
+    # counts the allocation makes hold together (stage 1)
+    _printed_constraint("responses", (
+        "p2_fig2a_cr_hr", "p2_fig2a_mrdneg_hr", "p2_fig2a_mrd_conversion", "p2_fig2a_cr_emd", "p2_fig2a_pr_emd",
+        "p2_disc_mrdneg_evaluated", "p2_fig2a_derived_mrdneg_cr", "p2_fig2a_derived_mrdpos_cr",
+        "p2_fig2a_derived_pr", "p2_fig2a_derived_nr", "p2_fig2a_derived_nr_hr", "p2_fig2a_derived_nr_mrdpos",
+        "p2_fig2a_derived_nr_emd", "p2_resp_objective_responders"), "constrained"),
+    _printed_constraint("courses", ("p2_ltf_cr_nft", "p2_disc_nft_relapse", "p2_disc_hct_relapse"), "constrained"),
+    _printed_constraint("no_expansion", ("p2_fig2b_nr_no_expansion",), "constrained"),
+    # numbers the searches of stage 2 aim at (Student's t P values, Spearman correlations)
+    _printed_constraint("p_values", ("p2_dose_p", "p2_fig2b_p_expansion_response", "p2_fig3b_p_severe_ae",
+                                     "p2_fig3b_p_neuro"), "constrained"),
+    _printed_constraint("spearman", ("p2_kin_spearman_il2", "p2_kin_spearman_tnfa"), "constrained"),
+    # facts written into rows: the CD22 sites, the four early deaths, the PR patient's mass, the grade-2
+    # neurotoxicity, mild CRS within a week (except the VOD patient), expansion ranges, named relapses
+    _printed_constraint("cd22_sites", ("p2_base_cd22_fcm_pos", "p2_base_cd22_bm", "p2_base_cd22_emd",
+                                       "p2_base_cd22_not_eval", "p2_base_prior_cd22"), INPUT),
+    _printed_constraint("early_deaths_facts", (
+        "p2_resp_early_death_day10", "p2_resp_early_death_cri", "p2_resp_early_death_nr", "p2_death_dli_days_before",
+        "p2_death_crs5_day", "p2_ae_dli_pt_peak", "p2_death_vod_crs_window", "p2_death_vod_mrdneg_day",
+        "p2_death_vod_onset", "p2_death_vod_day", "p2_death_sepsis_day", "p2_death_asperg_day",
+        "p2_death_asperg_eval_day", "p2_disc_deaths_infection", "p2_disc_deaths_combined"), INPUT),
+    _printed_constraint("pr_mass", ("p2_fig2a_pr_mass_before", "p2_fig2a_pr_mass_after"), INPUT),
+    _printed_constraint("neuro_grade2", ("p2_fig3a_neuro_g2", "p2_neuro_g2_onset", "p2_neuro_g2_resolution",
+                                         "p2_neuro_treatment_duration"), INPUT),
+    _printed_constraint("crs_mild_duration", ("p2_crs_g12_resolved_within",), INPUT),
+    _printed_constraint("expansion_ranges", ("p2_kin_peak_day_min", "p2_kin_peak_day_max", "p2_kin_peak_fold_min",
+                                             "p2_kin_peak_fold_max"), INPUT),
+    _printed_constraint("named_relapses", ("p2_fig5_relapse_pt11", "p2_fig5_relapse_pt27", "p2_fig5_relapse_pt33",
+                                           "p2_fig5_relapse_pt13", "p2_disc_relapsed_normal_b"), INPUT),
 ]
 
 
