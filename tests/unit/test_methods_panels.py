@@ -28,15 +28,15 @@ import pandas as pd
 import pytest
 from lifelines import KaplanMeierFitter
 
+from cartrepro.methods.printing import would_print_matrix
 from cartrepro.methods.survival import (
     PANEL_COLUMNS,
-    html_table,
     km_method_panel,
     km_tools_panel,
     ledger_methods,
     spss_rounding_panel,
-    would_print_matrix,
 )
+from cartrepro.pages.display import html_table
 from cartrepro.stats.survival import cumulative_incidence
 
 Z = 1.959963984540054

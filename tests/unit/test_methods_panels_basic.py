@@ -27,7 +27,7 @@ from cartrepro.methods.descriptive import (
     summarise_entries,
     two_group_panel,
 )
-from cartrepro.methods.survival import would_print_matrix
+from cartrepro.methods.printing import would_print_matrix
 
 Z = 1.959963984540054
 

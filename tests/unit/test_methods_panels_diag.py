@@ -21,7 +21,7 @@ from cartrepro.methods.diagnostics import (
     tie_free_p_values,
     youden_table,
 )
-from cartrepro.methods.survival import would_print_matrix
+from cartrepro.methods.printing import would_print_matrix
 
 Z = 1.959963984540054  # Phi^-1(0.975)
 

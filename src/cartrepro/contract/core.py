@@ -95,80 +95,70 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+class _DuplicateLines:
+    """The file lines of each repeated value (or combination of values) of some columns, computed once."""
+
+    def __init__(self, table: _Table) -> None:
+        self.table = table
+        self.cache: dict[tuple[str, ...], dict] = {}
+
+    def others(self, columns: tuple[str, ...], i: int) -> list[int]:
+        """The other lines holding row ``i``'s values of ``columns``."""
+        if columns not in self.cache:
+            values = pd.Series(
+                ["\x1f".join(v) for v in zip(*(self.table.stripped(c) for c in columns), strict=True)]
+            )
+            dup = values.duplicated(keep=False).to_numpy()
+            lines = pd.Series(self.table.raw.lines[dup]).groupby(values[dup].to_numpy()).agg(list)
+            self.cache[columns] = lines.to_dict()
+        key = "\x1f".join(self.table.stripped(c)[i] for c in columns)
+        return [x for x in self.cache[columns][key] if x != self.table.raw.lines[i]]
+
+
 def _pandera_problems(spec: TableSpec, table: _Table, failures: pd.DataFrame) -> list[Problem]:
     """Turn pandera's failure cases into Problems (skipping cells already reported as unconvertible)."""
     problems: list[Problem] = []
-    duplicate_lines: dict[str, dict[str, list[int]]] = {}
-    lines = table.raw.lines
-
-    def dup_lines(columns: tuple[str, ...]) -> dict:
-        key = "\x1f".join(columns)
-        if key not in duplicate_lines:
-            values = pd.Series(
-                ["\x1f".join(v) for v in zip(*(table.stripped(c) for c in columns), strict=True)]
-            )
-            dup = values.duplicated(keep=False).to_numpy()
-            duplicate_lines[key] = pd.Series(lines[dup]).groupby(values[dup].to_numpy()).agg(list).to_dict()
-        return duplicate_lines[key]
-
-    with_row = failures[failures["index"].notna()]
+    duplicates = _DuplicateLines(table)
     for check, column in failures.loc[failures["index"].isna(), ["check", "column"]].itertuples(index=False):
         # failures without a row (e.g. a wrong dtype) would be a bug in the conversion; still report them
-        problems.append(
-            Problem(
-                "error",
-                spec.file,
-                None,
-                None,
-                column,
-                None,
-                "the contract's column type",
-                f"the column failed the check {check}",
-            )
-        )
-
+        problems.append(Problem("error", spec.file, None, None, column, None, "the contract's column type",
+                                f"the column failed the check {check}"))
+    with_row = failures[failures["index"].notna()]
     combo = tuple(spec.unique_together)
     multi = with_row[with_row["check"] == "multiple_fields_uniqueness"]
     for i in sorted({int(x) for x in multi["index"]}):
         if any(table.bad[c][i] for c in combo):
             continue
-        values = {c: table.stripped(c)[i] for c in combo}
-        others = [x for x in dup_lines(combo)["\x1f".join(values.values())] if x != lines[i]]
-        pair = ", ".join(f"{c} '{v}'" for c, v in values.items())
-        problems.append(
-            table.problem(
-                i,
-                combo[0],
-                f"the combination {pair} also appears on {_lines_text(others)}",
-                "each combination of " + " and ".join(combo) + " only once in the file",
-            )
-        )
-
+        pair = ", ".join(f"{c} '{table.stripped(c)[i]}'" for c in combo)
+        problems.append(table.problem(i, combo[0],
+                                      f"the combination {pair} also appears on "
+                                      f"{_lines_text(duplicates.others(combo, i))}",
+                                      "each combination of " + " and ".join(combo) + " only once in the file"))
     single = with_row[with_row["check"] != "multiple_fields_uniqueness"]
     for column, check, index in single[["column", "check", "index"]].itertuples(index=False):
         i = int(index)
         if table.bad[column][i]:
             continue
-        cs: ColumnSpec = spec.column(column)
-        if check == "not_nullable":
-            issue, expected = "a value is required", f"{cs.expected}; this column may not be empty"
-        elif check == "field_uniqueness":
-            others = [x for x in dup_lines((column,))[table.stripped(column)[i]] if x != lines[i]]
-            issue, expected = (
-                f"the same {column} is also on {_lines_text(others)}",
-                f"each {column} only once",
-            )
-        elif cs.type == "category":
-            text = table.stripped(column)[i]
-            issue = "not an allowed value"
-            if text.lower() in (cs.allowed or ()):
-                issue += "; categories are written in lower case"
-            expected = cs.expected
-        else:
-            issue, expected = _range_issue(cs, table.typed[column].iat[i]), cs.expected
+        issue, expected = _cell_issue(spec.column(column), check, table, i, duplicates)
         problems.append(table.problem(i, column, issue, expected))
         table.bad[column][i] = True
     return problems
+
+
+def _cell_issue(cs: ColumnSpec, check: str, table: _Table, i: int, duplicates: _DuplicateLines) -> tuple[str, str]:
+    """(issue, expected) for one cell that failed a pandera check of its column."""
+    column = cs.name
+    if check == "not_nullable":
+        return "a value is required", f"{cs.expected}; this column may not be empty"
+    if check == "field_uniqueness":
+        return (f"the same {column} is also on {_lines_text(duplicates.others((column,), i))}",
+                f"each {column} only once")
+    if cs.type == "category":
+        issue = "not an allowed value"
+        if table.stripped(column)[i].lower() in (cs.allowed or ()):
+            issue += "; categories are written in lower case"
+        return issue, cs.expected
+    return _range_issue(cs, table.typed[column].iat[i]), cs.expected
 
 
 def _rule_problems(table: _Table) -> list[Problem]:

@@ -43,80 +43,95 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+def _problem(file: str, issue: str, expected: str, severity: Severity = "error", row: int | None = None,
+             column: str | None = None) -> Problem:
+    """A problem of the file as a whole, of one of its lines or of one of its columns."""
+    return Problem(severity, file, row, None, column, None, expected, issue)
+
+
 def read_table(path: Path, file: str) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path`` as a contract CSV; return the table (None if unreadable) and the problems found."""
+    """Read ``path`` as a contract CSV; return the table (None if unreadable) and the problems found.
+
+    The steps: decode the bytes as UTF-8 (:func:`_decode`), split the text into CSV rows
+    (:func:`_csv_rows`), keep the data rows that have one value per column (:func:`_data_rows`), and keep
+    one column per named header cell (:func:`_named_columns`). Every step adds its problems; a step that
+    cannot go on returns None.
+    """
     problems: list[Problem] = []
-
-    def report(
-        issue: str,
-        expected: str,
-        severity: Severity = "error",
-        row: int | None = None,
-        column: str | None = None,
-    ) -> None:
-        problems.append(Problem(severity, file, row, None, column, None, expected, issue))
-
     try:
         data = path.read_bytes()
     except OSError as exc:
-        report(f"the file cannot be read ({exc.strerror})", "a readable CSV file")
+        return None, [_problem(file, f"the file cannot be read ({exc.strerror})", "a readable CSV file")]
+    text = _decode(data, file, problems)
+    rows = None if text is None else _csv_rows(text, file, problems)
+    if rows is None:
         return None, problems
+    header = [h.strip() for h in rows[0]]
+    if not any(header):
+        problems.append(_problem(file, "line 1 is empty", "the header row (the column names) on line 1", row=1))
+        return None, problems
+    kept, lines = _data_rows(rows, len(header), file, problems)
+    if not kept and not any(p.severity == "error" for p in problems):
+        problems.append(_problem(file, "the file has a header row but no data rows",
+                                 "at least one data row below the header"))
+    if not kept:
+        return None, problems
+    frame, duplicated = _named_columns(pd.DataFrame(kept, columns=range(len(header)), dtype=object), header,
+                                       file, problems)
+    return RawTable(frame.reset_index(drop=True), np.asarray(lines, dtype=np.int64), duplicated), problems
 
+
+def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
+    """The bytes as text: UTF-8, a byte-order mark dropped with a warning; None (and an error) otherwise."""
     shift = 0
     if data.startswith(_UTF8_BOM):
         data, shift = data[len(_UTF8_BOM) :], len(_UTF8_BOM)
-        report(
-            "the file starts with a UTF-8 byte-order mark (BOM); it was ignored",
-            "UTF-8 text without a byte-order mark",
-            severity="warning",
-        )
+        problems.append(_problem(file, "the file starts with a UTF-8 byte-order mark (BOM); it was ignored",
+                                 "UTF-8 text without a byte-order mark", severity="warning"))
     elif data.startswith(_UTF16_BOMS):
-        report("the file is UTF-16 encoded", "UTF-8 text (re-save the file as 'CSV UTF-8')")
-        return None, problems
+        problems.append(_problem(file, "the file is UTF-16 encoded", "UTF-8 text (re-save the file as 'CSV UTF-8')"))
+        return None
     elif b"\x00" in data[:4096]:
-        report(
-            "the file holds NUL bytes: it looks UTF-16 encoded (without a byte-order mark) or binary",
-            "UTF-8 text (re-save the file as 'CSV UTF-8')",
-        )
-        return None, problems
+        problems.append(_problem(
+            file, "the file holds NUL bytes: it looks UTF-16 encoded (without a byte-order mark) or binary",
+            "UTF-8 text (re-save the file as 'CSV UTF-8')"))
+        return None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        report(
+        problems.append(_problem(
+            file,
             f"the file is not valid UTF-8: byte 0x{data[exc.start]:02X} at byte offset {exc.start + shift} "
             f"(line {line}) cannot be decoded",
             "UTF-8 text (re-save the file as 'CSV UTF-8'; Latin-1 / Windows-1252 exports are not accepted)",
-            row=line,
-        )
-        return None, problems
+            row=line))
+        return None
 
+
+def _csv_rows(text: str, file: str, problems: list[Problem]) -> list[list[str]] | None:
+    """The text as CSV rows; None (and an error) for an empty, semicolon- or tab-separated or broken file."""
     if not text.strip():
-        report("the file is empty", "a header row followed by one row per entity")
-        return None, problems
-
+        problems.append(_problem(file, "the file is empty", "a header row followed by one row per entity"))
+        return None
     first = text.split("\n", 1)[0]
     for sep, name in ((";", "semicolon"), ("\t", "tab")):
         if first.count(sep) > first.count(","):
-            report(
-                f"the file looks {name}-separated; the contract requires commas",
-                "comma-separated values (export the sheet as 'CSV UTF-8 (comma delimited)')",
-                row=1,
-            )
-            return None, problems
-
+            problems.append(_problem(
+                file, f"the file looks {name}-separated; the contract requires commas",
+                "comma-separated values (export the sheet as 'CSV UTF-8 (comma delimited)')", row=1))
+            return None
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        report(f"the file cannot be read as CSV ({exc})", "a well-formed comma-separated file")
-        return None, problems
+        problems.append(_problem(file, f"the file cannot be read as CSV ({exc})", "a well-formed comma-separated file"))
+        return None
 
-    header = [h.strip() for h in rows[0]]
-    if not any(header):
-        report("line 1 is empty", "the header row (the column names) on line 1", row=1)
-        return None, problems
-    ncol = len(header)
 
+def _data_rows(rows: list[list[str]], ncol: int, file: str,
+               problems: list[Problem]) -> tuple[list[list[str]], list[int]]:
+    """The data rows with one value per column, and their line numbers; wrong-length lines are errors,
+    trailing empty cells are dropped and all-empty rows are skipped with one warning."""
     kept: list[list[str]] = []
     lines: list[int] = []
     blank_rows: list[int] = []
@@ -126,40 +141,28 @@ def read_table(path: Path, file: str) -> tuple[RawTable | None, list[Problem]]:
                 continue
             if len(row) > ncol and not "".join(row[ncol:]).strip():
                 row = row[:ncol]  # trailing empty cells (spreadsheet exports)
-            elif len(row) != ncol:
-                problems.append(
-                    Problem(
-                        "error",
-                        file,
-                        number,
-                        None,
-                        None,
-                        None,
-                        expected=f"one value per column ({ncol}); a comma inside a cell needs double quotes",
-                        issue=f"the line has {len(row)} values but the header {ncol} columns; line skipped",
-                    )
-                )
+            else:
+                problems.append(Problem(
+                    "error", file, number, None, None, None,
+                    expected=f"one value per column ({ncol}); a comma inside a cell needs double quotes",
+                    issue=f"the line has {len(row)} values but the header {ncol} columns; line skipped"))
                 continue
         if not "".join(row).strip():
             blank_rows.append(number)
             continue
         kept.append(row)
         lines.append(number)
-
     if blank_rows:
-        where = (
-            f"line {blank_rows[0]}"
-            if len(blank_rows) == 1
-            else f"{len(blank_rows)} lines from {blank_rows[0]}"
-        )
-        report(f"rows with only empty cells were ignored ({where})", "one row per entity", severity="warning")
-    if not kept and not any(p.severity == "error" for p in problems):
-        report("the file has a header row but no data rows", "at least one data row below the header")
-        return None, problems
-    if not kept:
-        return None, problems
+        where = f"line {blank_rows[0]}" if len(blank_rows) == 1 else f"{len(blank_rows)} lines from {blank_rows[0]}"
+        problems.append(_problem(file, f"rows with only empty cells were ignored ({where})", "one row per entity",
+                                 severity="warning"))
+    return kept, lines
 
-    frame = pd.DataFrame(kept, columns=range(ncol), dtype=object)
+
+def _named_columns(frame: pd.DataFrame, header: list[str], file: str,
+                   problems: list[Problem]) -> tuple[pd.DataFrame, frozenset[str]]:
+    """One column per header name (the first of repeated names, an error), unnamed columns dropped (a
+    warning if they hold values); returns the frame and the repeated names."""
     positions: dict[str, list[int]] = {}
     for i, name in enumerate(header):
         positions.setdefault(name, []).append(i)
@@ -168,25 +171,19 @@ def read_table(path: Path, file: str) -> tuple[RawTable | None, list[Problem]]:
         if name == "":
             for i in where:
                 if frame[i].str.strip().ne("").any():
-                    report(
-                        f"the header cell of column {_column_letter(i)} is empty; its values were ignored",
-                        "a column name in every header cell",
-                        severity="warning",
-                    )
+                    problems.append(_problem(
+                        file, f"the header cell of column {_column_letter(i)} is empty; its values were ignored",
+                        "a column name in every header cell", severity="warning"))
             continue
         if len(where) > 1:
             letters = ", ".join(_column_letter(i) for i in where)
-            report(
-                f"the column name appears {len(where)} times in the header (columns {letters})",
-                "each column name exactly once",
-                column=name,
-            )
+            problems.append(_problem(file, f"the column name appears {len(where)} times in the header "
+                                     f"(columns {letters})", "each column name exactly once", column=name))
         keep.append(where[0])
     keep.sort()
     frame = frame[keep]
     frame.columns = [header[i] for i in keep]
-    duplicated = frozenset(name for name, where in positions.items() if name and len(where) > 1)
-    return RawTable(frame.reset_index(drop=True), np.asarray(lines, dtype=np.int64), duplicated), problems
+    return frame, frozenset(name for name, where in positions.items() if name and len(where) > 1)
 
 
 def _issue_for_number(cells: pd.Series, finite: np.ndarray, whole_required: bool) -> np.ndarray:

@@ -16,8 +16,8 @@ would have printed, so the notebook stays thin.
 * :func:`correlation_panel` -- Spearman (average ranks; ranks not averaged), Pearson and Kendall for one pair.
 
 Method panels (two-group, correlation, median) share the columns ``key``, ``method``, ``default_of``,
-``printed_as``, ``would_print`` so :func:`cartrepro.methods_panels.would_print_matrix` can put several side
-by side. "Would print" rounds half up (:func:`cartrepro.stats.rounding.spss_round`) to the printed precision.
+``printed_as``, ``would_print`` so :func:`cartrepro.methods.printing.would_print_matrix` can put several side
+by side; every row comes from :func:`cartrepro.methods.printing.method_row`.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from cartrepro.methods.printing import method_row
 from cartrepro.stats.groups import mann_whitney, spearman, student_t
 from cartrepro.stats.proportions import proportion_ci
 from cartrepro.stats.ranks import EXACT_MAX_CELLS, exact_table_cells, mann_whitney_exact
-from cartrepro.stats.rounding import spss_round
 
 __all__ = [
     "CI_COLUMNS",
@@ -137,14 +137,11 @@ def median_panel(values, published: float | None = None, decimals: int = 0) -> p
     ordered = np.sort(x)
     middle = (float(ordered[(x.size - 1) // 2]), float(ordered[x.size // 2]))
     rows = []
+    target = None if published is None else [published]
     for key, method, default_of, helper, function in _MEDIANS:
         value = function(x)
-        printed = spss_round(value, decimals)
-        would = "—" if published is None else ("yes" if printed == spss_round(float(published), decimals)
-                                                else "no")
-        rows.append({"key": key, "method": method, "default_of": default_of, "statistic": value,
-                     "p_value": float("nan"), "printed_as": f"{printed:.{decimals}f}", "would_print": would,
-                     "helper": helper, "n": int(x.size), "middle": middle})
+        rows.append(method_row(key, method, default_of, [value], target, decimals, names=("median",),
+                               statistic=value, p_value=float("nan"), helper=helper, n=int(x.size), middle=middle))
     return pd.DataFrame(rows, columns=[*METHOD_COLUMNS, "helper", "n", "middle"])
 
 
@@ -197,20 +194,14 @@ def proportion_ci_panel(cases: Iterable[Mapping], decimals: int = 0, conf_level:
             ("normal", "Normal approximation (Wald), clipped to [0, 1]",
              "statsmodels proportion_confint (default method=\"normal\")", tuple(wald)),
         ]
-        reference = None
+        reference = None  # the first method's bounds: the others are compared with Clopper-Pearson's
         for key, method, default_of, (low, high) in methods:
-            printed = (spss_round(100 * low, decimals), spss_round(100 * high, decimals))
-            if reference is None:
-                reference, same, differs = printed, "—", ""
-            else:
-                parts = [f"{name} {ours:.{decimals}f} vs {theirs:.{decimals}f}"
-                         for name, ours, theirs in zip(("lower", "upper"), printed, reference, strict=True)
-                         if ours != theirs]
-                same, differs = ("no" if parts else "yes"), "; ".join(parts)
-            rows.append({"label": label, "k": k, "n": n, "key": key, "method": method, "default_of": default_of,
-                         "ci_low": 100 * low, "ci_high": 100 * high,
-                         "printed_as": f"{printed[0]:.{decimals}f}–{printed[1]:.{decimals}f}",
-                         "same_as_clopper_pearson": same, "differs": differs})
+            bounds = (100 * low, 100 * high)
+            row = method_row(key, method, default_of, bounds, reference, decimals, names=("lower", "upper"),
+                             label=label, k=k, n=n, ci_low=bounds[0], ci_high=bounds[1])
+            row["same_as_clopper_pearson"] = row.pop("would_print")
+            rows.append(row)
+            reference = reference or bounds
     return pd.DataFrame(rows, columns=CI_COLUMNS)
 
 
@@ -232,14 +223,9 @@ def exact_conditional_mann_whitney(a, b) -> float:
 
 
 def _p_row(key, method, default_of, statistic, p_value, published, decimals):
-    printed = spss_round(p_value, decimals) if np.isfinite(p_value) else float("nan")
-    if published is None or not np.isfinite(printed):
-        would = "—"
-    else:
-        would = "yes" if printed == spss_round(float(published), decimals) else "no"
-    shown = f"{printed:.{decimals}f}" if np.isfinite(printed) else "—"
-    return {"key": key, "method": method, "default_of": default_of, "statistic": float(statistic),
-            "p_value": float(p_value), "printed_as": shown, "would_print": would}
+    """A method-panel row for one P value (:func:`cartrepro.methods.printing.method_row`)."""
+    return method_row(key, method, default_of, [p_value], None if published is None else [published], decimals,
+                      names=("P",), statistic=float(statistic), p_value=float(p_value))
 
 
 def two_group_panel(a, b, published_p: float | None = None, decimals: int = 3) -> pd.DataFrame:
@@ -314,13 +300,10 @@ def correlation_panel(x, y, published: float | None = None, decimals: int = 2) -
                  pearson.statistic, pearson.pvalue))
     tau = stats.kendalltau(a, b)
     rows.append(("kendall", "Kendall's tau-b", "scipy kendalltau", tau.statistic, tau.pvalue))
-    out = pd.DataFrame([_p_row(key, method, default_of, statistic, p, None, decimals)
+    target = None if published is None else [published]
+    out = pd.DataFrame([method_row(key, method, default_of, [statistic], target, decimals, names=("r",),
+                                   statistic=float(statistic), p_value=float(p))
                         for key, method, default_of, statistic, p in rows], columns=METHOD_COLUMNS)
-    printed = [spss_round(v, decimals) for v in out["statistic"]]
-    out["printed_as"] = [f"{v:.{decimals}f}" for v in printed]
-    if published is not None:
-        target = spss_round(float(published), decimals)
-        out["would_print"] = ["yes" if v == target else "no" for v in printed]
     out["n"] = int(len(frame))
     return out
 

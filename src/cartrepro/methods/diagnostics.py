@@ -18,8 +18,8 @@ tool's default would have printed, so the notebook stays thin:
 * :func:`correlation_pair_panel` -- Pearson against Spearman (and Kendall), coefficient and P printed.
 
 Method panels share the columns ``key``, ``method``, ``default_of``, ``printed_as``, ``would_print`` so
-:func:`cartrepro.methods_panels.would_print_matrix` can put several side by side. "Would print" rounds half
-up (:func:`cartrepro.stats.rounding.spss_round`) to the printed precision.
+:func:`cartrepro.methods.printing.would_print_matrix` can put several side by side; rows come from
+:func:`cartrepro.methods.printing.method_row`, the chapter's one "would it print the same digits" rule.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cartrepro.methods.printing import compare_printed, method_row, printed_text
 from cartrepro.stats.diagnostics import auc, proportion_ci_hybrid, roc_curve
 from cartrepro.stats.groups import mann_whitney, spearman
 from cartrepro.stats.multiplicity import bh_adjust
 from cartrepro.stats.proportions import proportion_ci
 from cartrepro.stats.ranks import EXACT_MAX_CELLS, exact_table_cells, mann_whitney_exact
-from cartrepro.stats.rounding import spss_round
 
 __all__ = [
     "AUC_COLUMNS",
@@ -70,13 +70,11 @@ def _arr(values) -> np.ndarray:
 
 
 def _fmt(value: float, decimals: int) -> str:
-    return f"{spss_round(value, decimals):.{decimals}f}" if np.isfinite(value) else "—"
+    return printed_text([value], decimals)
 
 
 def _same(value: float, published: float | None, decimals: int) -> str:
-    if published is None or not np.isfinite(value):
-        return "—"
-    return "yes" if spss_round(value, decimals) == spss_round(float(published), decimals) else "no"
+    return compare_printed([value], None if published is None else [published], decimals)[0]
 
 
 def _has_ties(*groups: np.ndarray) -> bool:
@@ -141,9 +139,9 @@ def mann_whitney_panel(a, b, published_p: float | None = None, decimals: int = 3
          cc.p_value),
         ("asymptotic", "Normal approximation, no continuity correction", "SPSS (Asymp. Sig.)", plain.p_value),
     ]
-    out = pd.DataFrame([{"key": key, "method": method, "default_of": default_of, "statistic": float(u),
-                         "p_value": float(p), "printed_as": _fmt(p, decimals),
-                         "would_print": _same(p, published_p, decimals)}
+    target = None if published_p is None else [published_p]
+    out = pd.DataFrame([method_row(key, method, default_of, [p], target, decimals, names=("P",),
+                                   statistic=float(u), p_value=float(p))
                         for key, method, default_of, p in rows], columns=MW_COLUMNS)
     out["n"] = f"{x.size} vs {y.size}"
     out["ties"] = ties
@@ -209,21 +207,9 @@ def auc_ci_panel(cases, controls, *, direction: str, published: Sequence[float] 
         ("hanley_mcneil_exponential", "Hanley-McNeil SE, exponential Q1 = A/(2-A), Q2 = 2A²/(1+A)",
          "hand calculation from the 1982 paper", se_exp, (area - z * se_exp, area + z * se_exp)),
     ]
-    target = None if published is None else [spss_round(float(v), decimals) for v in published]
-    rows = []
-    for key, method, default_of, se, (low, high) in methods:
-        printed = [spss_round(v, decimals) for v in (area, low, high)]
-        if target is None:
-            would, differs = "—", ""
-        else:
-            parts = [f"{name} {ours:.{decimals}f} vs {theirs:.{decimals}f}"
-                     for name, ours, theirs in zip(("AUC", "lower", "upper"), printed, target, strict=True)
-                     if ours != theirs]
-            would, differs = ("no" if parts else "yes"), "; ".join(parts)
-        rows.append({"key": key, "method": method, "default_of": default_of, "auc": area, "se": se,
-                     "ci_low": low, "ci_high": high,
-                     "printed_as": f"{printed[0]:.{decimals}f} ({printed[1]:.{decimals}f}–{printed[2]:.{decimals}f})",
-                     "would_print": would, "differs": differs})
+    rows = [method_row(key, method, default_of, (area, low, high), published, decimals, names=("AUC", "lower", "upper"),
+                       auc=area, se=se, ci_low=low, ci_high=high)
+            for key, method, default_of, se, (low, high) in methods]
     return pd.DataFrame(rows, columns=AUC_COLUMNS)
 
 
@@ -250,24 +236,9 @@ def _rates(x: np.ndarray, y: np.ndarray, positive) -> tuple[float, float, int, i
     return tp / x.size, tn / y.size, tp, tn
 
 
-def cutoff_panel(cases, controls, *, direction: str, published_cutoff: float | None = None, decimals: int = 3,
-                 validation: tuple | None = None, published_validation: Sequence[float] | None = None,
-                 percent_decimals: int = 2) -> pd.DataFrame:
-    """Youden's cutoff reported three ways, and what each threshold gives on ``validation`` data.
-
-    The maximum of J is found over the midpoints (the tie rule: the highest sensitivity, as
-    :func:`cartrepro.stats.diagnostics.youden_cutoff`). Rows (``key``): ``midpoint`` (GraphPad Prism,
-    pROC, SPSS: the threshold lies halfway between two observed values), ``observed_inclusive`` (the
-    observed value on the positive side, positive *including* it: ``x <= a`` when cases are lower, the
-    value scikit-learn's ``roc_curve`` returns) and ``observed_exclusive`` (the observed value on the
-    negative side, positive *excluding* it: ``x < b``). On the training data the three classify
-    identically; a validation set ``(cases, controls)`` can have values between ``a`` and ``b``, and the
-    ``validation_*`` columns give its sensitivity and specificity in percent (printed to
-    ``percent_decimals``) against ``published_validation`` = ``(sensitivity %, specificity %)``.
-    """
-    x, y = _arr(cases), _arr(controls)
-    table = youden_table(x, y, direction=direction)
-    best = table[table["youden"] == table["youden"].max()].sort_values("sensitivity", kind="mergesort").iloc[-1]
+def _cutoff_rules(best: pd.Series, direction: str) -> list[tuple]:
+    """The three ways to report the Youden threshold ``best``: (key, method, default_of, rule, threshold,
+    positive-test function)."""
     mid = float(best["threshold"])
     if direction == "lower":
         a, b = float(best["lower"]), float(best["upper"])
@@ -288,6 +259,28 @@ def cutoff_panel(cases, controls, *, direction: str, published_cutoff: float | N
                   b, lambda v: v > b)]
     else:
         raise ValueError(f"direction must be 'lower' or 'higher'; got {direction!r}")
+    return rules
+
+
+def cutoff_panel(cases, controls, *, direction: str, published_cutoff: float | None = None, decimals: int = 3,
+                 validation: tuple | None = None, published_validation: Sequence[float] | None = None,
+                 percent_decimals: int = 2) -> pd.DataFrame:
+    """Youden's cutoff reported three ways, and what each threshold gives on ``validation`` data.
+
+    The maximum of J is found over the midpoints (the tie rule: the highest sensitivity, as
+    :func:`cartrepro.stats.diagnostics.youden_cutoff`). Rows (``key``): ``midpoint`` (GraphPad Prism,
+    pROC, SPSS: the threshold lies halfway between two observed values), ``observed_inclusive`` (the
+    observed value on the positive side, positive *including* it: ``x <= a`` when cases are lower, the
+    value scikit-learn's ``roc_curve`` returns) and ``observed_exclusive`` (the observed value on the
+    negative side, positive *excluding* it: ``x < b``). On the training data the three classify
+    identically; a validation set ``(cases, controls)`` can have values between ``a`` and ``b``, and the
+    ``validation_*`` columns give its sensitivity and specificity in percent (printed to
+    ``percent_decimals``) against ``published_validation`` = ``(sensitivity %, specificity %)``.
+    """
+    x, y = _arr(cases), _arr(controls)
+    table = youden_table(x, y, direction=direction)
+    best = table[table["youden"] == table["youden"].max()].sort_values("sensitivity", kind="mergesort").iloc[-1]
+    rules = _cutoff_rules(best, direction)
     vx = vy = None
     if validation is not None:
         vx, vy = _arr(validation[0]), _arr(validation[1])
@@ -332,7 +325,7 @@ def sens_spec_ci_panel(cases: Iterable[Mapping], decimals: int = 2, conf_level: 
     for case in cases:
         k, n = int(case["k"]), int(case["n"])
         published = case.get("published")
-        target = None if published is None else [spss_round(float(v), decimals) for v in published]
+        compared = "" if published is None else ("estimate and interval" if len(published) == 3 else "estimate")
         methods = [
             ("hybrid", "Hybrid Wilson/Brown", "GraphPad Prism", proportion_ci_hybrid(k, n, conf_level=conf_level)),
             ("wilson", "Wilson score", "R prop.test(correct = FALSE)",
@@ -341,22 +334,10 @@ def sens_spec_ci_panel(cases: Iterable[Mapping], decimals: int = 2, conf_level: 
              proportion_ci(k, n, method="clopper-pearson", conf_level=conf_level)),
         ]
         for key, method, default_of, ci in methods:
-            values = [100 * ci.estimate, 100 * ci.ci_low, 100 * ci.ci_high]
-            printed = [spss_round(v, decimals) for v in values]
-            if target is None:
-                would, differs, compared = "—", "", ""
-            else:
-                parts = [f"{name} {ours:.{decimals}f} vs {theirs:.{decimals}f}"
-                         for name, ours, theirs in zip(("estimate", "lower", "upper"), printed, target,
-                                                       strict=False)
-                         if ours != theirs]
-                would, differs = ("no" if parts else "yes"), "; ".join(parts)
-                compared = "estimate and interval" if len(target) == 3 else "estimate"
-            rows.append({"label": case.get("label", f"{k}/{n}"), "k": k, "n": n, "key": key, "method": method,
-                         "default_of": default_of, "estimate": values[0], "ci_low": values[1], "ci_high": values[2],
-                         "printed_as": f"{printed[0]:.{decimals}f} ({printed[1]:.{decimals}f}–"
-                                       f"{printed[2]:.{decimals}f})",
-                         "compared": compared, "would_print": would, "differs": differs})
+            values = (100 * ci.estimate, 100 * ci.ci_low, 100 * ci.ci_high)
+            rows.append(method_row(key, method, default_of, values, published, decimals,
+                                   label=case.get("label", f"{k}/{n}"), k=k, n=n, estimate=values[0],
+                                   ci_low=values[1], ci_high=values[2], compared=compared))
     return pd.DataFrame(rows, columns=SENS_SPEC_COLUMNS)
 
 

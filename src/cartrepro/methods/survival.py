@@ -10,29 +10,29 @@ notebooks stay thin:
   printed the paper's digits;
 * :func:`km_tools_panel` -- the point estimate and Greenwood SE from our helper, lifelines and statsmodels;
 * :func:`spss_rounding_panel` -- S and SE before and after SPSS's 3-decimal display, and the CI from each;
-* :func:`would_print_matrix` -- several method panels side by side (methods x published numbers);
-* :func:`ledger_methods` -- the published numbers whose ledger ``method`` names a given method;
-* :func:`html_table` -- a deterministic HTML rendering (no pandas Styler: its random ids change every build).
+* :func:`ledger_methods` -- the published numbers whose ledger ``method`` names a given method.
+
+Rows are built by :func:`cartrepro.methods.printing.method_row` (the chapter's one "would it print the
+same digits" rule); :func:`~cartrepro.methods.printing.would_print_matrix` puts panels side by side.
 
 Estimates and bounds in the method panels are in percent, as the papers print them; the published triple is
-given in percent too, e.g. ``(71.6, 44.2, 99.0)``. "Would print" compares each number rounded half up
-(:func:`cartrepro.stats.rounding.spss_round`) to the printed precision with the published one.
+given in percent too, e.g. ``(71.6, 44.2, 99.0)``.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from cartrepro.methods.printing import method_row, would_print_matrix
 from cartrepro.stats.rounding import spss_round
 from cartrepro.stats.survival import cumulative_incidence, km_at
 
 __all__ = [
     "PANEL_COLUMNS",
-    "html_table",
     "km_method_panel",
     "km_tools_panel",
     "ledger_methods",
@@ -44,7 +44,6 @@ PANEL_COLUMNS = [
     "key", "method", "default_of", "helper", "estimate", "std_err", "ci_low", "ci_high",
     "printed_as", "would_print", "differs",
 ]
-_PART_NAMES = ("estimate", "lower", "upper")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -76,45 +75,6 @@ def _step_value(frame: pd.DataFrame | pd.Series, horizon: float):
     if before.empty:
         raise ValueError(f"no time point at or before {horizon} in the lifelines output")
     return before.iloc[-1]
-
-
-# --------------------------------------------------------------------------------------------------
-# printing
-# --------------------------------------------------------------------------------------------------
-
-
-def _printed(values: Sequence[float], decimals: int) -> tuple[float, float, float]:
-    return tuple(spss_round(v, decimals) if np.isfinite(v) else float("nan") for v in values)  # type: ignore
-
-
-def _format_triple(values: Sequence[float], decimals: int) -> str:
-    est, low, high = (f"{v:.{decimals}f}" if np.isfinite(v) else "NA" for v in values)
-    return f"{est} ({low}–{high})"
-
-
-def _differences(printed: Sequence[float], published: Sequence[float], decimals: int) -> str:
-    parts = []
-    for name, ours, theirs in zip(_PART_NAMES, printed, published, strict=True):
-        if not (np.isfinite(ours) and ours == spss_round(theirs, decimals)):
-            shown = f"{ours:.{decimals}f}" if np.isfinite(ours) else "NA"
-            parts.append(f"{name} {shown} vs {theirs:.{decimals}f}")
-    return "; ".join(parts)
-
-
-def _row(key: str, method: str, default_of: str, helper: str, estimate: float, std_err: float,
-         low: float, high: float, published: tuple[float, float, float] | None, decimals: int) -> dict:
-    values = (estimate, low, high)
-    printed = _printed(values, decimals)
-    if published is None:
-        would, differs = "—", ""
-    else:
-        differs = _differences(printed, published, decimals)
-        would = "no" if differs else "yes"
-    return {
-        "key": key, "method": method, "default_of": default_of, "helper": helper,
-        "estimate": estimate, "std_err": std_err, "ci_low": low, "ci_high": high,
-        "printed_as": _format_triple(printed, decimals), "would_print": would, "differs": differs,
-    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -210,55 +170,72 @@ def km_method_panel(
     e = _bool_array(event, t.shape[0], "event")
     pub = None if published is None else _published_triple(published)
     horizon = float(horizon_days)
-    rows = []
-    if pub is not None:
-        rows.append(_row("published", "Published value (SPSS 25)", "", "", *pub[:1], float("nan"), *pub[1:],
-                         None, decimals))
-
-    def km_row(key, method, default_of, conf_type, rounding):
-        point = km_at(t, e, horizon, conf_type=conf_type, conf_level=conf_level, spss_decimals=rounding,
-                      failure=failure)
-        args = f'conf_type="{conf_type}"' + (f", spss_decimals={rounding}" if rounding is not None else "")
-        if failure:
-            args += ", failure=True"
-        return _row(key, method, default_of, f"km_at({args})", 100 * point.estimate, 100 * point.std_err,
-                    100 * point.ci_low, 100 * point.ci_high, pub, decimals)
-
-    rows.append(km_row("spss_plain", f"Plain S ± z·SE from the SPSS table ({spss_decimals} decimals): "
-                       "the paper's method", "", "plain", spss_decimals))
-    rows.append(km_row("plain", "Plain S ± z·SE, unrounded", "", "plain", None))
-    rows.append(km_row("log", "Log transform", 'R survfit (conf.type="log")', "log", None))
-    rows.append(km_row("log_log", "Log-log transform (Kalbfleisch-Prentice)",
-                       "Stata sts, SAS PROC LIFETEST", "log-log", None))
-    lf_est, lf_low, lf_high = _lifelines_km(t, e, horizon, failure)
-    attribute = "confidence_interval_cumulative_density_" if failure else "confidence_interval_"
-    rows.append(_row("lifelines", "lifelines KaplanMeierFitter, its default interval", "lifelines",
-                     f"KaplanMeierFitter().fit(...).{attribute}", 100 * lf_est, float("nan"),
-                     100 * lf_low, 100 * lf_high, pub, decimals))
-
+    rows = [] if pub is None else [_panel_row("published", "Published value (SPSS 25)", "", "", pub, float("nan"),
+                                              None, decimals)]
+    rows += _km_rows(t, e, horizon, pub, failure=failure, decimals=decimals, spss_decimals=spss_decimals,
+                     conf_level=conf_level)
     if competing is not None:
         if not failure:
             raise ValueError("competing-risks rows estimate a cumulative incidence: pass failure=True")
         comp = _bool_array(competing, t.shape[0], "competing")
         if (comp & e).any():
             raise ValueError("an observation cannot be both the event and a competing event")
-        cause = np.where(e, 1, np.where(comp, 2, 0))
-        cif, variance, low, high = _cif_at(t, cause, horizon)
-        se = float(np.sqrt(max(variance, 0.0)))
-        # cmprsk::cuminc reports the estimate and Gray's variance only; the interval is formed from them
-        rows.append(_row("aalen_johansen", "Aalen-Johansen CIF (cmprsk cuminc estimate and Gray variance), "
-                         "log(-log) interval", "", "cumulative_incidence(...)",
-                         100 * cif, 100 * se, 100 * low, 100 * high, pub, decimals))
-        z = _z(conf_level)
-        rows.append(_row("aalen_johansen_plain", "Aalen-Johansen CIF (cmprsk cuminc estimate and Gray "
-                         "variance), plain F ± z·SE",
-                         "", "cumulative_incidence(...) variance", 100 * cif, 100 * se,
-                         100 * max(cif - z * se, 0.0), 100 * min(cif + z * se, 1.0), pub, decimals))
-        aj_est, aj_low, aj_high = _lifelines_aalen_johansen(t, cause, horizon)
-        rows.append(_row("lifelines_aalen_johansen", "lifelines AalenJohansenFitter, its default interval",
-                         "lifelines", "AalenJohansenFitter(seed=0).fit(...).confidence_interval_",
-                         100 * aj_est, float("nan"), 100 * aj_low, 100 * aj_high, pub, decimals))
+        rows += _competing_rows(t, np.where(e, 1, np.where(comp, 2, 0)), horizon, pub, decimals, conf_level)
     return pd.DataFrame(rows, columns=PANEL_COLUMNS)
+
+
+def _panel_row(key: str, method: str, default_of: str, helper: str, triple: Sequence[float], std_err: float,
+               published: tuple[float, float, float] | None, decimals: int) -> dict:
+    """A :func:`km_method_panel` row from an (estimate, lower, upper) triple in percent."""
+    estimate, low, high = (float(v) for v in triple)
+    return method_row(key, method, default_of, (estimate, low, high), published, decimals, helper=helper,
+                      estimate=estimate, std_err=std_err, ci_low=low, ci_high=high)
+
+
+def _km_rows(t: np.ndarray, e: np.ndarray, horizon: float, pub, *, failure: bool, decimals: int,
+             spss_decimals: int, conf_level: float) -> list[dict]:
+    """The Kaplan-Meier rows: the paper's SPSS-table interval, plain, log, log-log and lifelines' own."""
+    variants = [
+        ("spss_plain", f"Plain S ± z·SE from the SPSS table ({spss_decimals} decimals): the paper's method", "",
+         "plain", spss_decimals),
+        ("plain", "Plain S ± z·SE, unrounded", "", "plain", None),
+        ("log", "Log transform", 'R survfit (conf.type="log")', "log", None),
+        ("log_log", "Log-log transform (Kalbfleisch-Prentice)", "Stata sts, SAS PROC LIFETEST", "log-log", None),
+    ]
+    rows = []
+    for key, method, default_of, conf_type, rounding in variants:
+        point = km_at(t, e, horizon, conf_type=conf_type, conf_level=conf_level, spss_decimals=rounding,
+                      failure=failure)
+        args = f'conf_type="{conf_type}"' + (f", spss_decimals={rounding}" if rounding is not None else "")
+        helper = f"km_at({args}{', failure=True' if failure else ''})"
+        triple = (100 * point.estimate, 100 * point.ci_low, 100 * point.ci_high)
+        rows.append(_panel_row(key, method, default_of, helper, triple, 100 * point.std_err, pub, decimals))
+    attribute = "confidence_interval_cumulative_density_" if failure else "confidence_interval_"
+    lifelines = [100 * v for v in _lifelines_km(t, e, horizon, failure)]
+    rows.append(_panel_row("lifelines", "lifelines KaplanMeierFitter, its default interval", "lifelines",
+                           f"KaplanMeierFitter().fit(...).{attribute}", lifelines, float("nan"), pub, decimals))
+    return rows
+
+
+def _competing_rows(t: np.ndarray, cause: np.ndarray, horizon: float, pub, decimals: int,
+                    conf_level: float) -> list[dict]:
+    """Aalen-Johansen rows: Gray's variance with the log(-log) and a plain interval, and lifelines' own."""
+    cif, variance, low, high = _cif_at(t, cause, horizon)
+    se = float(np.sqrt(max(variance, 0.0)))
+    z = _z(conf_level)
+    # cmprsk::cuminc reports the estimate and Gray's variance only; the interval is formed from them
+    lifelines = [100 * v for v in _lifelines_aalen_johansen(t, cause, horizon)]
+    return [
+        _panel_row("aalen_johansen", "Aalen-Johansen CIF (cmprsk cuminc estimate and Gray variance), "
+                   "log(-log) interval", "", "cumulative_incidence(...)", (100 * cif, 100 * low, 100 * high),
+                   100 * se, pub, decimals),
+        _panel_row("aalen_johansen_plain", "Aalen-Johansen CIF (cmprsk cuminc estimate and Gray variance), "
+                   "plain F ± z·SE", "", "cumulative_incidence(...) variance",
+                   (100 * cif, 100 * max(cif - z * se, 0.0), 100 * min(cif + z * se, 1.0)), 100 * se, pub, decimals),
+        _panel_row("lifelines_aalen_johansen", "lifelines AalenJohansenFitter, its default interval", "lifelines",
+                   "AalenJohansenFitter(seed=0).fit(...).confidence_interval_", lifelines, float("nan"), pub,
+                   decimals),
+    ]
 
 
 def _z(conf_level: float) -> float:
@@ -341,32 +318,6 @@ def spss_rounding_panel(time, event, horizon_days: float, *, failure: bool = Fal
 # --------------------------------------------------------------------------------------------------
 
 
-def would_print_matrix(panels: Mapping[str, pd.DataFrame], keys: Iterable[str] | None = None) -> pd.DataFrame:
-    """Method panels side by side: one row per method, one column per panel, "printed_as (yes|no)".
-
-    ``panels`` maps a column label (e.g. "Fig 4a LFS") to a :func:`km_method_panel` frame. Methods absent
-    from a panel (the competing-risks rows of a survival number) show "—". ``keys`` picks and orders rows.
-    """
-    methods: dict[str, str] = {}
-    for frame in panels.values():
-        for key, method in zip(frame["key"], frame["method"], strict=True):
-            methods.setdefault(key, method)
-    order = list(keys) if keys is not None else list(methods)
-    out = pd.DataFrame({"method": [methods.get(k, k) for k in order]})
-    for label, frame in panels.items():
-        by_key = frame.set_index("key")
-        cells = []
-        for key in order:
-            if key not in by_key.index:
-                cells.append("—")
-            elif by_key.at[key, "would_print"] == "—":
-                cells.append(by_key.at[key, "printed_as"])
-            else:
-                cells.append(f"{by_key.at[key, 'printed_as']} ({by_key.at[key, 'would_print']})")
-        out[label] = cells
-    return out
-
-
 def ledger_methods(*keywords: str, paper: str | None = None, ledger: Mapping | None = None) -> pd.DataFrame:
     """Ledger entries whose ``method`` mentions any of ``keywords`` (case-insensitive), in ledger order.
 
@@ -384,30 +335,3 @@ def ledger_methods(*keywords: str, paper: str | None = None, ledger: Mapping | N
         if (paper is None or e.paper == paper) and any(k in e.method.lower() for k in wanted)
     ]
     return pd.DataFrame(rows, columns=["id", "paper", "printed", "method"])
-
-
-def html_table(frame: pd.DataFrame, formats: Mapping[str, str | Callable] | None = None,
-               default_format: str = "{:.2f}") -> str:
-    """``frame.to_html(index=False)`` with per-column number formats; NaN shown as "—". Deterministic.
-
-    ``formats`` maps a column to a format string ("{:.3f}") or a callable; other float columns use
-    ``default_format``.
-    """
-    formatters = {}
-    for column in frame.columns:
-        spec = (formats or {}).get(column)
-        if spec is None and not pd.api.types.is_float_dtype(frame[column]):
-            continue
-        spec = spec or default_format
-        function = spec if callable(spec) else spec.format
-        formatters[column] = _nan_safe(function)
-    return frame.to_html(index=False, formatters=formatters, na_rep="—", border=0, escape=True)
-
-
-def _nan_safe(function: Callable) -> Callable:
-    def formatted(value):
-        if isinstance(value, float) and np.isnan(value):
-            return "—"
-        return function(value)
-
-    return formatted
