@@ -39,69 +39,22 @@
 # %% tags=["parameters"]
 data_dir = "data/reconstructed"  # cohort folder holding cd22/
 
+# %% [markdown]
+# The page is computed from P2's cohort of this build by `cartrepro.methods.survival_page.SurvivalChapter`:
+# for each of the three Figure 4 numbers it builds the analysis set (as the Figure 4 chapter does) and one
+# comparison panel, the number computed with the paper's method and with every common default. Two choices
+# fix the numbers compared: the horizon and the precision of the SPSS table the authors read.
+
 # %% tags=["hide-input"]
-import pandas as pd
+from cartrepro.methods.survival import ledger_methods
+from cartrepro.methods.survival_page import SurvivalChapter
+from cartrepro.pages.display import show, show_all
 
-from cartrepro.analysis.cd22 import derive as derive
-from cartrepro.contract import load_paper
-from cartrepro.ledger.entries import entry
-from cartrepro.methods.survival import (
-    km_method_panel,
-    km_tools_panel,
-    ledger_methods,
-    spss_rounding_panel,
-    would_print_matrix,
-)
-from cartrepro.pages.display import no_data, say, show
-from cartrepro.paths import is_shipped_cohort
-from cartrepro.stats.rounding import spss_round
+HORIZON_DAYS = 365  # the "1-year" estimates are the step function read at day 365
+SPSS_DECIMALS = 3  # SPSS shows S and SE to 3 decimals; the paper's intervals come from those
 
-HORIZON_DAYS = 365  # the "1-year" estimates
-SPSS_DECIMALS = 3  # SPSS shows S and SE to 3 decimals
-NO_DATA = no_data("P2 data", "cd22/")
-
-
-
-cohort = load_paper(data_dir, "cd22")
-cases = {}  # figure -> analysis set and published numbers
-if cohort is None:
-    say(NO_DATA.replace("this comparison panel is not shown: the comparison panels need",
-                        "none of the comparison panels below is shown: they need"))
-else:
-    patients = cohort["patients"]
-    relapse = derive.relapse_after_hct(patients)
-    for figure, ledger_id, title, table, failure, competing in [
-        ("4a", "p2_fig4a_lfs_1y", "1-year LFS after HCT", derive.lfs_after_hct(patients), False, None),
-        ("4b", "p2_fig4b_relapse_1y", "1-year relapse after HCT (1 − KM, TRM censored)", relapse, True,
-         relapse["event_type"] == "trm"),
-        ("4c", "p2_fig4c_lfs_1y", "1-year LFS of all CR patients", derive.lfs_of_cr_patients(patients),
-         False, None),
-    ]:
-        published = entry(ledger_id)
-        triple = (published.value, published.ci_low, published.ci_high)
-        cases[figure] = {
-            "ledger_id": ledger_id, "title": title, "table": table, "failure": failure,
-            "published": triple, "printed": published.printed,
-            "panel": km_method_panel(table["time_days"], table["event"], HORIZON_DAYS, triple, failure=failure,
-                                     competing=competing, spss_decimals=SPSS_DECIMALS),
-        }
-    if not is_shipped_cohort(data_dir, "cd22"):
-        say("**This build uses other data than the shipped cohort.** The panels still compare each method "
-            "with the digits the paper printed, but on these data a mismatch says nothing about the paper.")
-
-
-def figure_table(figure, keys):
-    """Selected rows of one figure's method panel, with the question "would print <published>?"."""
-    case = cases[figure]
-    panel = case["panel"].set_index("key").loc[keys].reset_index()
-    published = panel.loc[panel["key"] == "published", "printed_as"]
-    shown = published.iloc[0] if len(published) else case["panel"].at[0, "printed_as"]
-    out = panel[["method", "default_of", "helper", "estimate", "std_err", "ci_low", "ci_high", "printed_as",
-                 "would_print"]]
-    return out.rename(columns={
-        "default_of": "default in", "estimate": "estimate %", "std_err": "SE %", "ci_low": "lower %",
-        "ci_high": "upper %", "printed_as": "prints as", "would_print": f"would print {shown}?"})
-
+chapter = SurvivalChapter(data_dir, horizon_days=HORIZON_DAYS, spss_decimals=SPSS_DECIMALS)
+show_all(chapter.opening())
 
 # %% [markdown]
 # ## At a glance
@@ -110,26 +63,13 @@ def figure_table(figure, keys):
 # printed, followed by whether that equals the paper's digits. The cards below explain the rows.
 
 # %% tags=["hide-input"]
-if cases:
-    show(would_print_matrix({f"Fig {f} · {c['title']}": c["panel"] for f, c in cases.items()}))
-else:
-    say(NO_DATA)
+show_all(chapter.at_a_glance())
 
 # %% [markdown]
 # Where the default of a tool would have changed a published digit (computed from the panels above):
 
 # %% tags=["hide-input"]
-if cases:
-    lines = []
-    for figure, case in cases.items():
-        panel = case["panel"]
-        changed = panel[(panel["would_print"] == "no")]
-        for _, row in changed.iterrows():
-            where = f" (default in {row['default_of']})" if row["default_of"] else ""
-            lines.append(f"- **Fig {figure}**, {row['method']}{where}: {row['differs']}.")
-    say("\n".join(lines) if lines else "No method changes a published digit.")
-else:
-    say(NO_DATA)
+show_all(chapter.changed_digits())
 
 # %% [markdown]
 # ---
@@ -171,20 +111,7 @@ show(ledger_methods("kaplan-meier"))
 # paper reports (1 − S for relapse), as fractions as SPSS shows them.
 
 # %% tags=["hide-input"]
-if cases:
-    tools = pd.concat(
-        [km_tools_panel(c["table"]["time_days"], c["table"]["event"], HORIZON_DAYS, failure=c["failure"],
-                        spss_decimals=SPSS_DECIMALS).assign(figure=f"Fig {f}")
-         for f, c in cases.items()], ignore_index=True)
-    show(tools[["figure", "tool", "call", "n_events", "estimate", "std_err"]], estimate="{:.6f}",
-         std_err="{:.6f}")
-    spread = tools.dropna(subset=["estimate"]).query("tool != 'SPSS table'").groupby("figure")["estimate"]
-    agree = bool(((spread.max() - spread.min()) < 1e-12).all())
-    say("All three tools give the same point estimate for every number, so the printed estimates "
-        f"({', '.join(str(c['published'][0]) for c in cases.values())}) do not depend on the tool."
-        if agree else "**The tools disagree on a point estimate** (see the table).")
-else:
-    say(NO_DATA)
+show_all(chapter.tools())
 
 # %% [markdown]
 # The estimator itself is not where tools differ: the product-limit estimate and Greenwood's variance are
@@ -241,21 +168,7 @@ show(ledger_methods("linear ci", "log(-log)"))
 # `confidence_interval_cumulative_density_`). Estimates, SEs and bounds in percent.
 
 # %% tags=["hide-input"]
-KM_KEYS = ["published", "spss_plain", "plain", "log", "log_log", "lifelines"]
-if cases:
-    for figure, case in cases.items():
-        say(f"**Fig {figure} · {case['title']}** — printed: {case['printed']}")
-        show(figure_table(figure, KM_KEYS))
-    verdicts = []
-    for key in ["spss_plain", "plain", "log", "log_log", "lifelines"]:
-        rows = {f: c["panel"].set_index("key").loc[key] for f, c in cases.items()}
-        misses = [f"Fig {f} ({row['differs']})" for f, row in rows.items() if row["would_print"] == "no"]
-        name = next(iter(rows.values()))["method"]
-        verdicts.append(f"- {name}: " + ("prints the paper's digits for all three numbers." if not misses
-                                         else "changes " + "; ".join(misses) + "."))
-    say("\n".join(verdicts))
-else:
-    say(NO_DATA)
+show_all(chapter.transforms())
 
 # %% [markdown]
 # Why the transforms move the bounds: the log interval is capped at 100% when the survival is high, the
@@ -303,42 +216,7 @@ show(ledger_methods("kaplan-meier", paper="cd22"))
 # 1.959964.
 
 # %% tags=["hide-input"]
-if cases:
-    rows = []
-    z_changes = []
-    for figure, case in cases.items():
-        row = spss_rounding_panel(case["table"]["time_days"], case["table"]["event"], HORIZON_DAYS,
-                                  failure=case["failure"], spss_decimals=SPSS_DECIMALS).iloc[0]
-        est = row["estimate_pct"] / 100  # from the SPSS table, on the reported scale
-        typed = (100 * max(est - 1.96 * row["std_err_spss"], 0.0), 100 * min(est + 1.96 * row["std_err_spss"], 1.0))
-        exact = (row["ci_low_spss_pct"], row["ci_high_spss_pct"])
-        if [spss_round(v, 1) for v in typed] != [spss_round(v, 1) for v in exact]:
-            z_changes.append(f"Fig {figure}")
-        rows.append({
-            "figure": f"Fig {figure}", "printed": case["printed"],
-            "S unrounded": row["survival"], "SE unrounded": row["std_err"],
-            "S (SPSS)": row["survival_spss"], "SE (SPSS)": row["std_err_spss"],
-            "CI from unrounded %": f"{row['ci_low_pct']:.2f}–{row['ci_high_pct']:.2f}",
-            "CI from SPSS table %": f"{exact[0]:.2f}–{exact[1]:.2f}",
-            "same with z = 1.96 %": f"{typed[0]:.3f}–{typed[1]:.3f}",
-        })
-    show(pd.DataFrame(rows), **{"S unrounded": "{:.6f}", "SE unrounded": "{:.6f}", "S (SPSS)": "{:.3f}",
-                                "SE (SPSS)": "{:.3f}"})
-    lines = []
-    for figure, case in cases.items():
-        panel = case["panel"].set_index("key")
-        if panel.at["spss_plain", "printed_as"] != panel.at["plain", "printed_as"]:
-            lines.append(
-                f"- **Fig {figure}**: from the SPSS table it prints {panel.at['spss_plain', 'printed_as']}"
-                f" ({'the paper' if panel.at['spss_plain', 'would_print'] == 'yes' else 'not the paper'});"
-                f" unrounded, {panel.at['plain', 'printed_as']}"
-                + (f" ({panel.at['plain', 'differs']})." if panel.at["plain", "differs"] else "."))
-    say("Where the rounding of the SPSS table changes a printed digit:\n\n" + "\n".join(lines) if lines
-        else "The rounding of the SPSS table changes no printed digit on these data.")
-    say("Typing 1.96 instead of 1.959964 changes no printed digit." if not z_changes
-        else f"Typing 1.96 instead of 1.959964 changes a printed digit of {', '.join(z_changes)}.")
-else:
-    say(NO_DATA)
+show_all(chapter.spss_rounding())
 
 # %% [markdown]
 # ---
@@ -386,33 +264,7 @@ show(ledger_methods("1 - kaplan-meier", "cumulative incidence", "competing"))
 # lifelines 0.30.3 labels its two bound columns the other way round, so the bounds are taken as min, max).
 
 # %% tags=["hide-input"]
-CR_KEYS = ["published", "spss_plain", "plain", "aalen_johansen", "aalen_johansen_plain",
-           "lifelines_aalen_johansen"]
-if "4b" in cases:
-    case = cases["4b"]
-    say(f"**Fig 4b · {case['title']}** — printed: {case['printed']}")
-    show(figure_table("4b", CR_KEYS))
-    panel = case["panel"].set_index("key")
-    table = case["table"]
-    relapse_days = table.loc[table["event_type"] == "relapse", "time_days"]
-    trm_days = table.loc[table["event_type"] == "trm", "time_days"]
-    same = abs(panel.at["aalen_johansen", "estimate"] - panel.at["plain", "estimate"]) < 1e-9
-    first_relapse_before_trm = len(trm_days) == 0 or (
-        len(relapse_days) > 0 and relapse_days[relapse_days <= HORIZON_DAYS].max() < trm_days.min())
-    text = [
-        f"The estimates {'coincide' if same else 'differ'}: 1 − KM {panel.at['plain', 'estimate']:.2f}%, "
-        f"CIF {panel.at['aalen_johansen', 'estimate']:.2f}%."]
-    if same and first_relapse_before_trm:
-        text.append("Every relapse within the year precedes the first TRM death, so nobody was removed by the "
-                    "competing event before a relapse and the two estimators agree exactly.")
-    text.append(
-        f"The intervals differ through the variance: Gray's SE is {panel.at['aalen_johansen', 'std_err']:.2f} "
-        f"percentage points against Greenwood's {panel.at['plain', 'std_err']:.2f}, so the plain interval "
-        f"from `cuminc`'s variance prints {panel.at['aalen_johansen_plain', 'printed_as']} and the log(-log) "
-        f"one {panel.at['aalen_johansen', 'printed_as']}, against the printed {case['printed']}.")
-    say(" ".join(text))
-else:
-    say(NO_DATA)
+show_all(chapter.competing_risks())
 
 # %% [markdown]
 # The ledger's resolution of `relapse_ci_26_2` ("cmprsk cuminc (26.9) does not match") is the

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from cartrepro.methods.chapter import summarise_entries
 from cartrepro.methods.descriptive import (
     CI_COLUMNS,
     METHOD_COLUMNS,
@@ -24,7 +25,6 @@ from cartrepro.methods.descriptive import (
     percent_rounding_panel,
     prop_test_interval,
     proportion_ci_panel,
-    summarise_entries,
     two_group_panel,
 )
 from cartrepro.methods.printing import would_print_matrix

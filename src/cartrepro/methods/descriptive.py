@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 import numpy as np
@@ -47,7 +47,6 @@ __all__ = [
     "percent_rounding_panel",
     "proportion_ci_panel",
     "prop_test_interval",
-    "summarise_entries",
     "two_group_panel",
 ]
 
@@ -306,17 +305,3 @@ def correlation_panel(x, y, published: float | None = None, decimals: int = 2) -
                         for key, method, default_of, statistic, p in rows], columns=METHOD_COLUMNS)
     out["n"] = int(len(frame))
     return out
-
-
-def summarise_entries(entries: Sequence, max_examples: int = 3) -> pd.DataFrame:
-    """Ledger entries grouped by paper, kind and method: how many, and a few example ids with their print.
-
-    Used for the "published numbers that use it" tables, where listing every count would run to pages.
-    """
-    rows: dict[tuple[str, str, str], list] = {}
-    for e in entries:
-        rows.setdefault((e.paper, e.kind, e.method), []).append(e)
-    out = [{"paper": paper, "kind": kind, "method": method, "entries": len(group),
-            "examples": "; ".join(f"{e.id} ({e.printed})" for e in group[:max_examples])}
-           for (paper, kind, method), group in rows.items()]
-    return pd.DataFrame(out, columns=["paper", "kind", "method", "entries", "examples"])

@@ -95,8 +95,9 @@ def show_all(*items) -> None:
 
 def no_data(what: str, folder: str) -> str:
     """The sentence a comparison panel shows when this build's data lacks what it needs."""
-    return (f"*This build has no {what} (no `{folder}` in the cohort), so this comparison panel is not shown: "
-            f"the comparison panels need `{folder}`.*")
+    from cartrepro.methods.chapter import no_panel
+
+    return no_panel(what, folder)
 
 
 def show_assumptions(provenance: dict) -> None:
