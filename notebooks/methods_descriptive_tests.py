@@ -38,139 +38,21 @@
 # %% tags=["parameters"]
 data_dir = "data/reconstructed"  # cohort folder holding cd22/
 
+# %% [markdown]
+# The page is computed from P2's patient table of this build by
+# `cartrepro.methods.descriptive_page.DescriptiveChapter`: it counts each fraction the paper prints, forms the
+# groups of each two-group comparison and the pairs of each correlation, and computes every card's panel.
+# One choice defines a group: which deaths are "early".
+
 # %% tags=["hide-input"]
-import pandas as pd
+from cartrepro.methods.chapter import published_by
+from cartrepro.methods.descriptive_page import DescriptiveChapter
+from cartrepro.pages.display import show, show_all
 
-from cartrepro.analysis.cd22 import derive as derive
-from cartrepro.contract import load_paper
-from cartrepro.ledger.entries import entry, load_ledger
-from cartrepro.methods.cards import card_key
-from cartrepro.methods.descriptive import (
-    correlation_panel,
-    median_panel,
-    percent_rounding_panel,
-    proportion_ci_panel,
-    summarise_entries,
-    two_group_panel,
-)
-from cartrepro.methods.survival import would_print_matrix
-from cartrepro.pages.display import no_data, say, show
-from cartrepro.paths import is_shipped_cohort
-
-OBJECTIVE = ("cr_mrd_negative", "cr_mrd_positive", "partial_response")
 EARLY_DEATH_DAYS = 30  # deaths before day 30: the 4 fatal severe adverse events of Figure 3b
-NOT_HERE = "*This comparison cannot be computed on this cohort (see the list under the first cell).*"
-NO_DATA = no_data("P2 data", "cd22/")
 
-
-
-def decimals_of(ledger_id):
-    """The printed precision of a ledger value: 70.5 -> 1, 76 -> 0."""
-    number = entry(ledger_id).published_numbers()[0]
-    return len(number.split(".")[1]) if "." in number else 0
-
-
-def published_by(key):
-    """The ledger entries a card explains, summarised by paper, kind and method."""
-    chosen = [e for e in load_ledger().values() if card_key(e) == key]
-    return summarise_entries(chosen)
-
-
-def mask(condition):
-    return pd.Series(condition).astype("boolean").fillna(False).to_numpy(dtype=bool)
-
-
-cohort = load_paper(data_dir, "cd22")
-if cohort is None:
-    say(NO_DATA.replace("this comparison panel is not shown: the comparison panels need",
-                        "none of the comparison panels below is shown: they need"))
-else:
-    patients = cohort["patients"]
-    response = patients["day30_response"]
-    evaluated = mask(response != "not_evaluated")
-    cr = mask(response.isin(("cr_mrd_negative", "cr_mrd_positive")))
-    status = patients["baseline_status"]
-    had_cd19 = mask(patients["cd19_car_history"] != "none")
-    hr, mrd_pos, emd = (mask(status == s) for s in ("hematological_relapse", "fcm_mrd_positive", "exclusive_emd"))
-    fractions = {  # ledger id -> (what, k, n), counted from the patient table
-        "p2_resp_cr_enrolled": ("CR/CRi among all enrolled", int(cr.sum()), len(patients)),
-        "p2_disc_mrdneg_evaluated": ("MRD-negative among evaluated",
-                                     int((evaluated & mask(response == "cr_mrd_negative")).sum()),
-                                     int(evaluated.sum())),
-        "p2_fig2a_cr_hr": ("CR/CRi among evaluated HR patients", int((cr & hr).sum()), int((evaluated & hr).sum())),
-        "p2_base_cd19_negdim_relapse": ("CD19-neg/dim relapse among CD19 CAR-T failures",
-                                        int(mask(patients["cd19_car_history"] == "cd19neg_or_dim_relapse").sum()),
-                                        int(had_cd19.sum())),
-        "p2_base_cd19_bright_nr": ("CD19-bright non-response among CD19 CAR-T failures",
-                                   int(mask(patients["cd19_car_history"] == "cd19bright_no_response").sum()),
-                                   int(had_cd19.sum())),
-        "p2_fig3a_crs_any": ("any-grade CRS", int(mask(patients["crs_grade"] > 0).sum()), len(patients)),
-    }
-    ci_cases = {
-        "p2_fig2a_cr_evaluated": ("CR/CRi among evaluated", int(cr.sum()), int(evaluated.sum())),
-        "p2_resp_cr_enrolled": ("CR/CRi among all enrolled", int(cr.sum()), len(patients)),
-        "p2_fig2a_cr_hr": ("CR/CRi, HR", int((cr & hr).sum()), int((evaluated & hr).sum())),
-        "p2_fig2a_mrdneg_hr": ("MRD-negative CR, HR", int((hr & mask(response == "cr_mrd_negative")).sum()),
-                               int((evaluated & hr).sum())),
-        "p2_fig2a_mrd_conversion": ("MRD+ converted to MRD-negative", int((cr & mrd_pos).sum()),
-                                    int((evaluated & mrd_pos).sum())),
-        "p2_fig2a_cr_emd": ("CR, exclusive EMD", int((cr & emd).sum()), int((evaluated & emd).sum())),
-    }
-    course = derive.further_therapy(patients)
-    cr_table = patients[derive.complete_remission(patients)]
-    nft = cr_table[cr_table["patient_id"].isin(course.index[course == "none"])]
-    nft_relapse_months = derive.months(nft["relapse_day"].dropna().astype(float))
-    peak = patients["peak_car_pct_cd3"].astype(float)
-    dose = patients["dose_1e5_per_kg"].astype(float)
-    transplanted = mask(patients["prior_allo_hct"])
-    responders, non_responders = mask(response.isin(OBJECTIVE)), mask(response == "no_response")
-    early = mask(patients["death_day"].astype("Float64") < EARLY_DEATH_DAYS)
-    neuro = mask(patients["neurotox_grade"].astype("Float64") > 0)
-    comparisons = {  # ledger id -> (label, group a, group b)
-        "p2_dose_p": ("Dose, not transplanted vs transplanted", dose[~transplanted], dose[transplanted]),
-        "p2_fig2b_p_expansion_response": ("Peak CAR-T, objective responders vs no response",
-                                          peak[responders], peak[non_responders]),
-        "p2_fig3b_p_severe_ae": ("Peak CAR-T, 4 early deaths vs the rest", peak[early], peak[~early]),
-        "p2_fig3b_p_neuro": ("Peak CAR-T, neurotoxicity vs none", peak[neuro], peak[~neuro]),
-    }
-    skipped = []  # what a degenerate cohort cannot show, said under the panels
-
-    def testable(lid, a, b):
-        a, b = a.dropna(), b.dropna()
-        if len(a) and len(b) and len(a) + len(b) >= 3 and pd.concat([a, b]).nunique() > 1:
-            return True
-        skipped.append(f"{lid} ({len(a)} vs {len(b)} values)")
-        return False
-
-    two_group = {lid: two_group_panel(a, b, entry(lid).value, decimals=decimals_of(lid))
-                 for lid, (_, a, b) in comparisons.items() if testable(lid, a, b)}
-    correlations = {}
-    for lid, column in (("p2_kin_spearman_il2", "il2_fold_increase"), ("p2_kin_spearman_tnfa", "tnfa_fold_increase")):
-        pairs = pd.DataFrame({"x": peak, "y": patients[column].astype(float)}).dropna()
-        if len(pairs) >= 3 and pairs["x"].nunique() > 1 and pairs["y"].nunique() > 1:
-            correlations[lid] = correlation_panel(pairs["x"], pairs["y"], entry(lid).value, decimals=decimals_of(lid))
-        else:
-            skipped.append(f"{lid} ({len(pairs)} complete pairs)")
-    medians = {}
-    for lid, label, values in (("p2_base_age_median", "Age, years", patients["age_years"].astype(float)),
-                               ("p2_ltf_nft_relapse_median", "NFT relapse times, months",
-                                pd.Series(nft_relapse_months, dtype=float))):
-        if values.notna().any():
-            medians[lid] = (f"{label} (n = {int(values.notna().sum())})",
-                            median_panel(values, entry(lid).value, decimals_of(lid)))
-        else:
-            skipped.append(f"{lid} (no values)")
-    percent = percent_rounding_panel(
-        {"label": f"{k}/{n} · {what}", "k": k, "n": n, "decimals": decimals_of(lid), "published": entry(lid).value}
-        for lid, (what, k, n) in fractions.items() if n > 0)
-    intervals = proportion_ci_panel({"label": f"{k}/{n} · {what}", "k": k, "n": n}
-                                    for what, k, n in ci_cases.values() if n > 0)
-    skipped += [f"{lid} (n = 0)" for lid, (_, _, n) in {**fractions, **ci_cases}.items() if n == 0]
-    if skipped:
-        say("**Not shown on this cohort** (a group is empty, too small or constant): " + "; ".join(skipped) + ".")
-    if not is_shipped_cohort(data_dir, "cd22"):
-        say("**This build uses other data than the shipped cohort.** The panels still compare each method "
-            "with the digits the paper printed, but on these data a mismatch says nothing about the paper.")
+chapter = DescriptiveChapter(data_dir, early_death_days=EARLY_DEATH_DAYS)
+show_all(chapter.opening())
 
 # %% [markdown]
 # ## At a glance
@@ -179,31 +61,7 @@ else:
 # (computed from the panels below; each line names the published number and what the tool would print):
 
 # %% tags=["hide-input"]
-if cohort is not None:
-    lines = []
-    for _, row in percent[percent["matches"] == "truncated"].iterrows():
-        lines.append(f"- **{row['label']}**: printed {row['published']}, a truncation; any rounding tool "
-                     f"(SPSS, Excel, R `round`, Python `round`) prints {row['half_up']}.")
-    for lid, (label, panel) in medians.items():
-        for _, row in panel[panel["would_print"] == "no"].iterrows():
-            method = row["method"][0].lower() + row["method"][1:]
-            lines.append(f"- **{label}** (median printed {entry(lid).printed}): {method} "
-                         f"({row['default_of']}) prints {row['printed_as']}.")
-    moved = intervals[intervals["same_as_clopper_pearson"] == "no"]
-    for key in ("wilson", "prop_test", "normal"):
-        rows = moved[moved["key"] == key]
-        if len(rows):
-            shown = intervals["label"].nunique()
-            lines.append(f"- **Exact CIs** (Clopper-Pearson, printed to integer percent): "
-                         f"{rows['default_of'].iloc[0]} changes {len(rows)} of {shown} intervals "
-                         f"({', '.join(rows['label'].str.split(' · ').str[0])}).")
-    for lid, panel in {**two_group, **correlations}.items():
-        for _, row in panel[(panel["would_print"] == "no") & (panel["default_of"] != "")].iterrows():
-            lines.append(f"- **{lid}** (published {entry(lid).printed}): {row['method']} ({row['default_of']}) "
-                         f"prints {row['printed_as']}.")
-    say("\n".join(lines) if lines else "No default changes a published digit on these data.")
-else:
-    say(NO_DATA)
+show_all(chapter.at_a_glance())
 
 # %% [markdown]
 # ---
@@ -250,18 +108,7 @@ show(published_by("percent"))
 # is not from the paper: it shows the one kind of fraction where Python's `round` parts from SPSS.
 
 # %% tags=["hide-input"]
-if cohort is not None:
-    tie = percent_rounding_panel([{"label": "1/8 · (a tie, for illustration)", "k": 1, "n": 8, "decimals": 0}])
-    show(pd.concat([percent, tie], ignore_index=True), percent="{:.4f}")
-    truncated = percent.loc[percent["matches"] == "truncated", "label"].str.split(" · ").str[0].tolist()
-    rounded = percent.loc[percent["matches"].str.startswith("half_up") & ~percent["matches"].str.contains(
-        "truncated"), "label"].str.split(" · ").str[0].tolist()
-    say(f"Only truncation prints the paper's digits for {', '.join(truncated) or 'no fraction'}; only "
-        f"rounding for {', '.join(rounded) or 'no fraction'}. The paper therefore used both, so no single "
-        "rule reproduces all its percentages. Python's half-to-even `round` agrees with half up on every "
-        "fraction the paper prints (none is an exact tie).")
-else:
-    say(NO_DATA)
+show_all(chapter.percentages())
 
 # %% [markdown]
 # ---
@@ -302,24 +149,7 @@ show(published_by("median"))
 # latter in months as the Figure 4 chapter computes them (days / 30.4375).
 
 # %% tags=["hide-input"]
-if cohort is not None and medians:
-    for lid, (label, panel) in medians.items():
-        low, high = panel.at[0, "middle"]
-        say(f"**{label}** — printed median {entry(lid).printed}; the two middle values are {low:.4g} and "
-            f"{high:.4g}.")
-        show(panel[["method", "default_of", "helper", "statistic", "printed_as", "would_print"]].rename(
-            columns={"default_of": "default in", "statistic": "median", "would_print": "would print?"}),
-            median="{:.4f}")
-    notes = []
-    for lid, (label, panel) in medians.items():
-        low, high = panel.at[0, "middle"]
-        notes.append(f"{label}: " + ("the two middle values are equal, so every convention prints the same."
-                                     if low == high else
-                                     "the two middle values differ, so only the mean of the two prints "
-                                     f"{entry(lid).printed}."))
-    say(" ".join(notes))
-else:
-    say(NO_DATA if cohort is None else NOT_HERE)
+show_all(chapter.median_panels())
 
 # %% [markdown]
 # The ledger's inconsistency `fig5_relapse_times` comes from the same place: the Figure 5 text gives the
@@ -380,17 +210,7 @@ show(published_by("proportion_ci"))
 # Clopper-Pearson ones the paper's Methods name.
 
 # %% tags=["hide-input"]
-if cohort is not None:
-    show(intervals[["label", "method", "default_of", "ci_low", "ci_high", "printed_as", "same_as_clopper_pearson",
-                    "differs"]].rename(columns={"default_of": "default in", "ci_low": "lower %",
-                                                "ci_high": "upper %", "same_as_clopper_pearson": "same as CP?"}))
-    verdict = intervals[intervals["key"] != "clopper_pearson"].groupby("key", sort=False)["same_as_clopper_pearson"]
-    counts = verdict.apply(lambda s: int((s == "no").sum()))
-    names = intervals.drop_duplicates("key").set_index("key")["default_of"]
-    say("Intervals whose printed bounds would change: " + "; ".join(
-        f"{names[key]}: {n} of {intervals['label'].nunique()}" for key, n in counts.items()) + ".")
-else:
-    say(NO_DATA)
+show_all(chapter.interval_panel())
 
 # %% [markdown]
 # ---
@@ -454,23 +274,7 @@ show(published_by("two_group"))
 # grade against those without (Fig. 3b, P = 0.518).
 
 # %% tags=["hide-input"]
-if cohort is not None and two_group:
-    show(would_print_matrix({f"{lid} ({entry(lid).printed})": panel for lid, panel in two_group.items()}))
-    for lid, panel in two_group.items():
-        say(f"**{comparisons[lid][0]}** ({panel.at[0, 'n']}) — published P = {entry(lid).printed}")
-        show(panel[["method", "default_of", "statistic", "p_value", "printed_as", "would_print"]].rename(
-            columns={"default_of": "default in", "p_value": "P", "would_print": "would print?"}),
-            statistic="{:.3f}", P="{:.5f}")
-    lines = []
-    for key in ("student", "welch", "mw_cc", "mw_asymptotic", "mw_exact", "mw_exact_conditional"):
-        hits = [lid for lid, panel in two_group.items()
-                if panel.set_index("key").at[key, "would_print"] == "yes"]
-        name = next(iter(two_group.values())).set_index("key").at[key, "method"]
-        lines.append(f"- {name}: prints the paper's P for {len(hits)} of {len(two_group)}"
-                     + (f" ({', '.join(hits)})." if hits else "."))
-    say("\n".join(lines))
-else:
-    say(NO_DATA if cohort is None else NOT_HERE)
+show_all(chapter.two_group_panels())
 
 # %% [markdown]
 # On the shipped cohort the Student rows print the paper's P values by construction (see the warning at the
@@ -520,17 +324,5 @@ show(published_by("correlation"))
 # coefficient printed to 2 decimals.
 
 # %% tags=["hide-input"]
-if cohort is not None and correlations:
-    show(would_print_matrix({f"{lid} ({entry(lid).printed})": panel for lid, panel in correlations.items()}))
-    for lid, panel in correlations.items():
-        say(f"**{lid}** (n = {panel.at[0, 'n']}) — published {entry(lid).printed}")
-        show(panel[["method", "default_of", "statistic", "p_value", "printed_as", "would_print"]].rename(
-            columns={"default_of": "default in", "statistic": "coefficient", "p_value": "P",
-                     "would_print": "would print?"}), coefficient="{:.4f}", P="{:.5f}")
-    ties = {column: int(patients[column].duplicated().sum()) for column in
-            ("peak_car_pct_cd3", "il2_fold_increase", "tnfa_fold_increase")}
-    say("Tied values (repeats) in this cohort: " + ", ".join(f"`{c}` {n}" for c, n in ties.items())
-        + ". Ties are why the rank method matters: ranking tied values by position instead of averaging "
-        "them moves $r_s$, and Pearson on the skewed raw values is a different quantity altogether.")
-else:
-    say(NO_DATA if cohort is None else NOT_HERE)
+show_all(chapter.correlation_panels())
+
