@@ -41,157 +41,21 @@
 # %% tags=["parameters"]
 data_dir = "data/reconstructed"  # cohort folder holding car1922/
 
+# %% [markdown]
+# The page is computed from P1's cytokine tables of this build by
+# `cartrepro.methods.diagnostics_page.DiagnosticsChapter`: it forms the NR/ER and remission groups of each
+# comparison (peak fold changes, as the P1 chapter does), runs the screen, and computes every card's panel.
+# One choice is the threshold the screen counts as significant.
+
 # %% tags=["hide-input"]
-import numpy as np
-import pandas as pd
+from cartrepro.methods.chapter import published_by
+from cartrepro.methods.diagnostics_page import DiagnosticsChapter
+from cartrepro.pages.display import show, show_all
 
-from cartrepro.analysis.car1922 import cytokines as cyto
-from cartrepro.ledger.entries import entry, load_ledger
-from cartrepro.methods.cards import card_key
-from cartrepro.methods.descriptive import summarise_entries
-from cartrepro.methods.diagnostics import (
-    auc_ci_panel,
-    bh_panel,
-    correlation_pair_panel,
-    cutoff_panel,
-    mann_whitney_panel,
-    sens_spec_ci_panel,
-    tie_free_p_values,
-    youden_table,
-)
-from cartrepro.methods.survival import would_print_matrix
-from cartrepro.pages.display import no_data, say, show
-from cartrepro.paths import is_shipped_cohort
-from cartrepro.stats.diagnostics import sens_spec_at, youden_cutoff
-from cartrepro.stats.ranks import EXACT_MAX_CELLS, exact_table_cells
+ALPHA = 0.05  # the screen's significance threshold (raw P and Benjamini-Hochberg q)
 
-MIP3A, EOTAXIN = "MIP3α", "Eotaxin"
-ALPHA = 0.05
-SCREEN_IDS = {MIP3A: "mip3a", EOTAXIN: "eotaxin", "EPO": "epo", "TSLP": "tslp", "MCP-4": "mcp4",
-              "IL-17F": "il17f", "IL-17A": "il17a", "MDC": "mdc", "TPO": "tpo", "SDF-1a": "sdf1a"}
-NOT_HERE = "*This comparison cannot be computed on this cohort (see the list under the first cell).*"
-NO_DATA = no_data("P1 cytokine data", "car1922/cytokines.csv")
-
-
-
-def decimals_of(ledger_id):
-    """The printed precision of a ledger value: 0.0018 -> 4, 0.002 -> 3."""
-    number = entry(ledger_id).published_numbers()[0]
-    return len(number.split(".")[1]) if "." in number else 0
-
-
-def published_by(key):
-    """The ledger entries a card explains, summarised by paper, kind and method."""
-    return summarise_entries([e for e in load_ledger().values() if card_key(e) == key])
-
-
-def usable(label, a, b):
-    """Both groups non-empty and the pooled values not all equal; otherwise noted under the first cell."""
-    if len(a) and len(b) and np.unique(np.concatenate([a, b])).size > 1:
-        return True
-    skipped.append(f"{label} ({len(a)} vs {len(b)} values)")
-    return False
-
-
-tables = cyto.load(data_dir)
-cytokines = None if tables is None else tables.get("cytokines")
-have = cytokines is not None
-skipped = []
-if not have:
-    say(NO_DATA.replace("this comparison panel is not shown: the comparison panels need",
-                        "none of the comparison panels below is shown: they need"))
-else:
-    patients, tissue = tables["patients"], tables.get("tissue")
-    groups = {(cohort, analyte): cyto.split(cyto.peak_table(cytokines, patients, cohort, analyte))
-              for cohort, analyte in (("training", MIP3A), ("training", EOTAXIN), ("validation", MIP3A))}
-    ok = {key: usable(f"{key[1]}, {key[0]}", *groups[key]) for key in groups}
-    # Card 1: the three comparisons the paper prints a P for, at the printed precision
-    rank_cases = {  # column label -> (group key, ledger id)
-        "MIP3α training, Supp. Table 4": (("training", MIP3A), "p1_s4_mw_p_mip3a"),
-        "MIP3α training, Fig. 1f": (("training", MIP3A), "p1_fig1f_mw_p"),
-        "Eotaxin training, Supp. Table 4": (("training", EOTAXIN), "p1_s4_mw_p_eotaxin"),
-        "MIP3α validation, Fig. 1h": (("validation", MIP3A), "p1_fig1h_mw_p"),
-    }
-    rank_panels = {f"{label} ({entry(lid).printed})": mann_whitney_panel(*groups[key], entry(lid).value,
-                                                                         decimals_of(lid))
-                   for label, (key, lid) in rank_cases.items() if ok[key]}
-    # the whole screen: every analyte's P by each variant, against the ten printed P values (3 decimals)
-    has_training = bool((cytokines["cohort"] == "training").any())
-    screen = cyto.screen(cytokines, patients) if has_training else pd.DataFrame({"analyte": [], "p": []})
-    screen_panels = {}
-    for analyte, suffix in SCREEN_IDS.items():
-        frame = cyto.peak_table(cytokines, patients, "training", analyte)
-        nr, rem = cyto.split(frame)
-        if len(frame) and usable(f"{analyte} screen", nr, rem):
-            screen_panels[analyte] = mann_whitney_panel(nr, rem, entry(f"p1_s4_mw_p_{suffix}").value, 3)
-    # Cards 2-4: ROC area, cutoff, sensitivity and specificity
-    auc_panels, cutoff_panels, proportions = {}, {}, []
-    for analyte, suffix in ((MIP3A, "mip3a"), (EOTAXIN, "eotaxin")):
-        if not ok[("training", analyte)]:
-            continue
-        nr, rem = groups[("training", analyte)]
-        lid = f"p1_fig1d_auc_{suffix}"
-        auc_panels[analyte] = auc_ci_panel(nr, rem, direction="lower",
-                                           published=(entry(lid).value, entry(lid).ci_low, entry(lid).ci_high))
-        validation, published_val = None, None
-        if analyte == MIP3A and ok[("validation", MIP3A)]:
-            validation = groups[("validation", MIP3A)]
-            published_val = (entry("p1_s3m_sens_val").value, entry("p1_s3m_spec_val").value)
-        cutoff_panels[analyte] = cutoff_panel(nr, rem, direction="lower",
-                                              published_cutoff=entry(f"p1_fig1e_cutoff_{suffix}").value,
-                                              validation=validation, published_validation=published_val)
-        cut = youden_cutoff(nr, rem, direction="lower").threshold
-        ss = sens_spec_at(nr, rem, cut, direction="lower")
-        for name, prop in (("sens", ss.sensitivity), ("spec", ss.specificity)):
-            e = entry(f"p1_fig1e_{name}_{suffix}")
-            proportions.append({"label": f"{analyte} training {'sensitivity' if name == 'sens' else 'specificity'} "
-                                         f"{prop.k}/{prop.n}", "k": prop.k, "n": prop.n,
-                                "published": (e.value, e.ci_low, e.ci_high)})
-        if analyte == MIP3A and validation is not None:
-            vss = sens_spec_at(*validation, cut, direction="lower")
-            for name, prop in (("sens", vss.sensitivity), ("spec", vss.specificity)):
-                proportions.append({"label": f"MIP3α validation {'sensitivity' if name == 'sens' else 'specificity'}"
-                                             f" {prop.k}/{prop.n}", "k": prop.k, "n": prop.n,
-                                    "published": (entry(f"p1_s3m_{name}_val").value,)})
-    proportions = [case for case in proportions if case["n"] > 0]
-    intervals = sens_spec_ci_panel(proportions) if proportions else None
-    # Card 5: the screen's P values against Benjamini-Hochberg q
-    tested = screen[screen["p"].notna()]
-    bh = bh_panel(tested["analyte"].tolist(), tested["p"].to_numpy(), alpha=ALPHA) if len(tested) else None
-    # Card 6: the two Pearson correlations
-    correlations = {}
-    training = cytokines[(cytokines["timepoint"] == "il6_peak") & (cytokines["cohort"] == "training")]
-    wide = training.pivot_table(index="patient_id", columns="analyte", values="fold_change", aggfunc="first")
-    if {MIP3A, EOTAXIN} <= set(wide.columns):
-        pairs = wide[[MIP3A, EOTAXIN]].dropna()
-        if len(pairs) >= 3 and pairs[MIP3A].nunique() > 1 and pairs[EOTAXIN].nunique() > 1:
-            correlations["p1_s3e_corr_r"] = ("MIP3α vs Eotaxin fold change, training (Supp. Fig. 3e)",
-                                             correlation_pair_panel(pairs[MIP3A], pairs[EOTAXIN],
-                                                                    entry("p1_s3e_corr_r").value,
-                                                                    entry("p1_s3e_corr_p").value, 3),
-                                             "p1_s3e_corr_p")
-        else:
-            skipped.append(f"MIP3α vs Eotaxin correlation ({len(pairs)} complete pairs)")
-    if tissue is not None:
-        joined = tissue.merge(patients[["patient_id", "pfs_day"]], on="patient_id")
-        pairs = pd.DataFrame({"x": joined["cd3_infiltration"].astype(float),
-                              "y": joined["pfs_day"].astype(float)}).dropna()
-        if len(pairs) >= 3 and pairs["x"].nunique() > 1 and pairs["y"].nunique() > 1:
-            correlations["p1_s4b_corr_r"] = ("Tumour CD3+ infiltration vs PFS, relapsed B-NHL (Supp. Fig. 4b)",
-                                             correlation_pair_panel(pairs["x"], pairs["y"],
-                                                                    entry("p1_s4b_corr_r").value,
-                                                                    entry("p1_s4b_corr_p").value, 3),
-                                             "p1_s4b_corr_p")
-        else:
-            skipped.append(f"tissue correlation ({len(pairs)} complete pairs)")
-    else:
-        skipped.append("tissue correlation (no `car1922/tissue.csv`)")
-    if skipped:
-        say("**Not shown on this cohort** (a group is empty or constant, or a table is missing): "
-            + "; ".join(skipped) + ".")
-    if not is_shipped_cohort(data_dir, "car1922"):
-        say("**This build uses other data than the shipped cohort.** The panels still compare each method "
-            "with the digits the paper printed, but on these data a mismatch says nothing about the paper.")
+chapter = DiagnosticsChapter(data_dir, alpha=ALPHA)
+show_all(chapter.opening())
 
 # %% [markdown]
 # ## At a glance
@@ -200,39 +64,7 @@ else:
 # (computed from the panels below; each line names the published number and what the tool would print):
 
 # %% tags=["hide-input"]
-if have:
-    lines = []
-    for label, panel in rank_panels.items():
-        tools = panel["key"].isin(["r_default", "scipy_default", "scipy_exact", "asymptotic"])
-        for _, row in panel[(panel["would_print"] == "no") & tools].iterrows():
-            lines.append(f"- **{label}**: {row['default_of']} prints P = {row['printed_as']}.")
-    for analyte, panel in auc_panels.items():
-        for _, row in panel[panel["would_print"] == "no"].iterrows():
-            lines.append(f"- **{analyte} AUC** (published {entry(f'p1_fig1d_auc_{SCREEN_IDS[analyte]}').printed}): "
-                         f"{row['method']} ({row['default_of']}) prints {row['printed_as']}.")
-    for analyte, panel in cutoff_panels.items():
-        for _, row in panel[panel["would_print"] == "no"].iterrows():
-            extra = ""
-            if row["validation_would_print"] == "no":
-                extra = (f", and at it the validation sensitivity and specificity become {row['validation_printed']} "
-                         f"instead of {entry('p1_s3m_sens_val').printed} and {entry('p1_s3m_spec_val').printed}")
-            lines.append(f"- **{analyte} cutoff** (published "
-                         f"{entry(f'p1_fig1e_cutoff_{SCREEN_IDS[analyte]}').printed}): reporting the observed "
-                         f"value ({row['rule']}) prints {row['printed_as']}{extra}.")
-    if intervals is not None:
-        for _, row in intervals[(intervals["would_print"] == "no")].iterrows():
-            lines.append(f"- **{row['label']}**: {row['method']} ({row['default_of']}) prints {row['printed_as']} "
-                         f"({row['differs']}).")
-    if bh is not None:
-        lines.append(f"- **Screen**: {int(bh['raw_hit'].sum())} analytes have P < {ALPHA:g} (the paper: 10); "
-                     f"after Benjamini-Hochberg adjustment {int(bh['survives_bh'].sum())} have q < {ALPHA:g}.")
-    for lid, (label, panel, p_id) in correlations.items():
-        for _, row in panel[(panel["key"] == "spearman") & (panel["would_print"] == "no")].iterrows():
-            lines.append(f"- **{label}** (published {entry(lid).printed}, {entry(p_id).printed}): Spearman "
-                         f"prints r = {row['r_printed']}, P = {row['p_printed']}.")
-    say("\n".join(lines) if lines else "No default changes a published digit on these data.")
-else:
-    say(NO_DATA)
+show_all(chapter.at_a_glance())
 
 # %% [markdown]
 # ---
@@ -297,14 +129,7 @@ show(published_by("mann_whitney_exact"))
 # variant, printed to the paper's precision (half up).
 
 # %% tags=["hide-input"]
-if have and rank_panels:
-    show(would_print_matrix(rank_panels))
-    for label, panel in rank_panels.items():
-        say(f"**{label}** — {panel.at[0, 'n']}, {panel.at[0, 'ties']} tied values, U = {panel.at[0, 'statistic']:g}")
-        show(panel[["method", "default_of", "p_value", "printed_as", "would_print"]].rename(
-            columns={"default_of": "default in", "p_value": "P", "would_print": "would print?"}), P="{:.5f}")
-else:
-    say(NO_DATA if not have else NOT_HERE)
+show_all(chapter.rank_tests())
 
 # %% [markdown]
 # On the shipped cohort nothing is tied in the training specimens, so the exact conditional test, scipy's
@@ -314,19 +139,7 @@ else:
 # decimal that identifies the exact test. The screen as a whole:
 
 # %% tags=["hide-input"]
-if have and screen_panels:
-    summary = []
-    first = next(iter(screen_panels.values()))
-    for key, method, default_of in first[["key", "method", "default_of"]].itertuples(index=False):
-        hits = [a for a, panel in screen_panels.items() if panel.set_index("key").at[key, "would_print"] == "yes"]
-        misses = [f"{a} {panel.set_index('key').at[key, 'printed_as']}" for a, panel in screen_panels.items()
-                  if panel.set_index("key").at[key, "would_print"] == "no"]
-        summary.append({"method": method, "default in": default_of,
-                        "prints the paper's P (3 decimals)": f"{len(hits)} of {len(screen_panels)}",
-                        "differs": "; ".join(misses)})
-    show(pd.DataFrame(summary))
-else:
-    say(NO_DATA if not have else NOT_HERE)
+show_all(chapter.screen_summary())
 
 # %% [markdown]
 # **The validation P = 0.0173 needs ties and the exact conditional test.** With 6 against 23 untied values,
@@ -339,20 +152,7 @@ else:
 # consistent reading.)
 
 # %% tags=["hide-input"]
-vnr, vrem = groups[("validation", MIP3A)] if have and ok[("validation", MIP3A)] else ([], [])
-if len(vnr) and exact_table_cells(len(vnr), len(vrem)) > EXACT_MAX_CELLS:
-    say(f"{len(vnr)} vs {len(vrem)} values: too many for the exact tables; the lattice is not computed.")
-elif len(vnr):
-    lattice = tie_free_p_values(len(vnr), len(vrem), decimals=4)
-    near = lattice[(lattice[["exact", "normal_cc", "normal"]] - 0.0173).abs().min(axis=1) < 0.006]
-    show(near[["u", "exact_printed", "normal_cc_printed", "normal_printed"]].rename(
-        columns={"u": "U (untied)", "exact_printed": "exact", "normal_cc_printed": "normal, continuity-corrected",
-                 "normal_printed": "normal, uncorrected"}))
-    printable = set(lattice[["exact_printed", "normal_cc_printed", "normal_printed"]].to_numpy().ravel())
-    say(f"P = 0.0173 is {'among' if '0.0173' in printable else 'not among'} the P values untied "
-        f"{len(vnr)} vs {len(vrem)} data can print.")
-else:
-    say(NO_DATA if not have else NOT_HERE)
+show_all(chapter.untied_lattice())
 
 # %% [markdown]
 # ---
@@ -405,18 +205,7 @@ show(published_by("roc_auc"))
 # the training cohort, NR/ER as cases with lower values, printed to 4 decimals.
 
 # %% tags=["hide-input"]
-if have and auc_panels:
-    show(would_print_matrix({f"{a} ({entry(f'p1_fig1d_auc_{SCREEN_IDS[a]}').printed})": panel
-                             for a, panel in auc_panels.items()}))
-    for analyte, panel in auc_panels.items():
-        say(f"**{analyte}** — published {entry(f'p1_fig1d_auc_{SCREEN_IDS[analyte]}').printed}")
-        show(panel[["method", "default_of", "se", "printed_as", "would_print", "differs"]].rename(
-            columns={"default_of": "default in", "se": "SE", "would_print": "would print?"}), SE="{:.5f}")
-    say("The area is the same for every method; only the interval moves. DeLong changes the third or fourth "
-        "decimal of both bounds, the exponential approximation the second: its SE is larger because "
-        "the exponential model of Q1 and Q2 does not fit these data.")
-else:
-    say(NO_DATA if not have else NOT_HERE)
+show_all(chapter.auc_intervals())
 
 # %% [markdown]
 # ---
@@ -463,23 +252,7 @@ show(published_by("youden"))
 # sensitivity and specificity each threshold gives (printed 83.33% and 78.26% at 4.703).
 
 # %% tags=["hide-input"]
-if have and cutoff_panels:
-    for analyte, panel in cutoff_panels.items():
-        say(f"**{analyte}** — published cutoff {entry(f'p1_fig1e_cutoff_{SCREEN_IDS[analyte]}').printed}; "
-            f"tied maxima of J: {panel.at[0, 'tied_maxima']}")
-        columns = ["method", "default_of", "rule", "printed_as", "would_print", "sensitivity", "specificity"]
-        if panel["validation_printed"].ne("").any():
-            columns += ["validation_printed", "validation_would_print"]
-        show(panel[columns].rename(columns={
-            "default_of": "default in", "printed_as": "cutoff", "would_print": "would print?",
-            "sensitivity": "training sens. %", "specificity": "training spec. %",
-            "validation_printed": "validation sens., spec.", "validation_would_print": "would print?"}))
-    toy = youden_table([1, 3], [2, 4], direction="lower")
-    say("**The tie rule on a toy example** (cases 1 and 3, controls 2 and 4, cases lower): thresholds 1.5 and "
-        "3.5 both reach J = 0.5; `youden_cutoff` returns 3.5, the one with the higher sensitivity.")
-    show(toy[["threshold", "sensitivity", "specificity", "youden"]])
-else:
-    say(NO_DATA if not have else NOT_HERE)
+show_all(chapter.cutoffs())
 
 # %% [markdown]
 # ---
@@ -526,18 +299,7 @@ show(published_by("sens_spec_ci"))
 # in percent to 2 decimals.
 
 # %% tags=["hide-input"]
-if have and intervals is not None:
-    show(intervals[["label", "method", "default_of", "printed_as", "would_print", "differs"]].rename(
-        columns={"default_of": "default in", "would_print": "would print?"}))
-    printed = intervals[intervals["compared"] == "estimate and interval"]
-    names = intervals.drop_duplicates("key").set_index("key")["method"]
-    say("Plain Wilson differs from the hybrid only where $k$ or $n - k$ is 1 or 2 (here the upper limit of "
-        "12/13); Clopper-Pearson is wider and moves every bound below 100%. Of the printed intervals, "
-        + "; ".join(f"{names[key]} changes {int((printed[printed['key'] == key]['would_print'] == 'no').sum())} "
-                    f"of {int((printed['key'] == key).sum())}" for key in ("wilson", "clopper_pearson"))
-        + ". The validation proportions were printed without an interval, so only their estimates are compared.")
-else:
-    say(NO_DATA if not have else NOT_HERE)
+show_all(chapter.sens_spec_intervals())
 
 # %% [markdown]
 # ---
@@ -572,21 +334,7 @@ show(published_by("multiplicity"))
 # smallest P values, with the step-up line $0.05\,i/m$ and the q value.
 
 # %% tags=["hide-input"]
-if have and bh is not None:
-    top = bh[bh["raw_hit"] | (bh["rank"] <= 12)]
-    show(top.assign(raw_hit=top["raw_hit"].map({True: "yes", False: "no"}),
-                    survives_bh=top["survives_bh"].map({True: "yes", False: "no"})).rename(
-        columns={"label": "analyte", "p": "P (exact)", "rank": "i", "bh_bound": "0.05 i / m", "q": "q (BH)",
-                 "raw_hit": f"P < {ALPHA:g}", "survives_bh": f"q < {ALPHA:g}"}),
-         **{"P (exact)": "{:.4f}", "0.05 i / m": "{:.4f}", "q (BH)": "{:.4f}"})
-    survivors = int(bh["survives_bh"].sum())
-    say(f"Of the {int(bh['raw_hit'].sum())} analytes with P < {ALPHA:g} among {len(bh)}, {survivors} keep "
-        f"q < {ALPHA:g} after the Benjamini-Hochberg adjustment (smallest q {bh['q'].min():.4f})."
-        + (" Had the paper adjusted for the 70 tests, it would have reported no significant cytokine at a "
-           "false-discovery rate of 5%; what supports MIP3α is the separate validation cohort (P = 0.0173)."
-           if survivors == 0 else ""))
-else:
-    say(NO_DATA if not have else NOT_HERE)
+show_all(chapter.multiplicity())
 
 # %% [markdown]
 # ---
@@ -631,22 +379,5 @@ show(published_by("pearson"))
 # (r = 0.802, P = 0.005), each coefficient and P printed to 3 decimals.
 
 # %% tags=["hide-input"]
-if have and correlations:
-    for lid, (label, panel, p_id) in correlations.items():
-        say(f"**{label}** (n = {panel.at[0, 'n']}) — published {entry(lid).printed}, {entry(p_id).printed}")
-        show(panel[["method", "default_of", "statistic", "p_value", "r_printed", "p_printed", "r_matches",
-                    "p_matches"]].rename(columns={"default_of": "default in", "statistic": "coefficient",
-                                                  "p_value": "P", "r_printed": "r printed", "p_printed": "P printed",
-                                                  "r_matches": "r would print?", "p_matches": "P would print?"}),
-             coefficient="{:.4f}", P="{:.5f}")
-    verdicts = []
-    for lid, (label, panel, p_id) in correlations.items():
-        row = panel.set_index("key").loc["spearman"]
-        verdicts.append(f"{label.split(',')[0]}: Spearman prints r = {row['r_printed']}, P = {row['p_printed']} "
-                        + ("(the same digits as the paper)" if row["would_print"] == "yes" else
-                           f"instead of {entry(lid).printed}, {entry(p_id).printed}"))
-    say("Only Pearson prints both published pairs. " + "; ".join(verdicts) + "."
-        if all(panel.set_index("key").at["pearson", "would_print"] == "yes" for _, panel, _ in correlations.values())
-        else "; ".join(verdicts) + ".")
-else:
-    say(NO_DATA if not have else NOT_HERE)
+show_all(chapter.pearson())
+
