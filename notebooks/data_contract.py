@@ -42,60 +42,14 @@
 # %% tags=["parameters"]
 data_dir = "data/reconstructed"  # cohort folder of this build: only its validation summary is shown
 
+# %% [markdown]
+# The tables of this page are built by `cartrepro.pages.contract` from the contract itself
+# (`cartrepro.contract`: one specification per table and column), and the summary below validates the
+# cohort folder of this build.
+
 # %% tags=["hide-input"]
-import base64
-import html
-import tempfile
-from pathlib import Path
-
-import pandas as pd
-from IPython.display import HTML, Markdown, display
-
-from cartrepro.contract import PAPERS, REQUIRED_TABLES, TABLES, columns, rules, table_spec, validate
-from cartrepro.contract.templates import EXAMPLE_ZIP, TEMPLATE_ZIP, contract_tables, write_templates
-from cartrepro.paths import resolve_data_dir
-
-PAPER_TITLES = {"cd22": "P2 · CD22 CAR T cells (Pan et al., Leukemia 2019)", "car1922": "P1 · CAR19/22 T cells"}
-
-
-def column_table(paper: str, table: str) -> pd.DataFrame:
-    """One row per column of a contract table, in contract order, from its ColumnSpecs (cells as HTML)."""
-    rows = []
-    for c in columns(paper, table):
-        name = f"<code>{html.escape(c.name)}</code>" + ("" if c.required else "<br><em>optional column</em>")
-        if c.type == "category":
-            kind = "category, or empty" if c.nullable else "category"
-            allowed = "<br>".join(f"<code>{html.escape(a)}</code>" for a in c.allowed or ())
-        else:
-            kind, allowed = html.escape(c.type_label), ""
-        rows.append({"column": name, "type": kind, "allowed values": allowed, "unit": html.escape(c.unit or ""),
-                     "meaning": html.escape(c.description)})
-    return pd.DataFrame(rows)
-
-
-def html_table(frame: pd.DataFrame, escape: bool = True) -> HTML:
-    """A plain HTML table (no Styler) that scrolls sideways on a narrow page instead of being cut off."""
-    table = frame.to_html(index=False, escape=escape, classes="cartrepro-compare", border=0)
-    return HTML(f'<div style="overflow-x: auto">{table}</div>')
-
-
-def show_table(paper: str, table: str) -> None:
-    spec = table_spec(paper, table)
-    need = "required" if table in REQUIRED_TABLES.get(paper, ()) else "optional"
-    display(HTML(f"<p><strong><code>{html.escape(spec.file)}</code></strong> ({need} when "
-                 f"<code>{html.escape(paper)}/</code> is present): {html.escape(spec.description)}</p>"))
-    display(html_table(column_table(paper, table), escape=False))
-    listed = rules(paper, table)
-    if listed:
-        items = "".join(f"<li>{html.escape(text)}</li>" for text in listed)
-        display(HTML(f"<p>Rules across columns of <code>{html.escape(spec.file)}</code>:</p><ul>{items}</ul>"))
-
-
-def show_paper(paper: str) -> None:
-    for p, table in contract_tables():
-        if p == paper:
-            show_table(p, table)
-
+from cartrepro.pages import contract as page
+from cartrepro.pages.display import show_all
 
 # %% [markdown]
 # ## A cohort folder
@@ -104,32 +58,19 @@ def show_paper(paper: str) -> None:
 # shown as *not run: no data*; a paper folder that is present must hold that paper's required tables.
 
 # %% tags=["hide-input"]
-layout = pd.DataFrame([
-    {"folder": f"{paper}/", "paper": PAPER_TITLES.get(paper, paper), "file": f"{table}.csv",
-     "in the folder": "required" if table in REQUIRED_TABLES.get(paper, ()) else "optional",
-     "holds": table_spec(paper, table).description.split(" (")[0].rstrip(".")}
-    for paper, table in contract_tables()
-])
-display(html_table(layout))
-report = validate(resolve_data_dir(data_dir))
-folders = ", ".join(f"`{p}/`" for p in report.papers) or "none"
-display(Markdown(f"The data of this build: paper folders {folders}; {report.summary()}."))
+show_all(page.layout(), page.validation_summary(data_dir))
 
 # %% [markdown]
 # ## P2 · CD22: folder `cd22/`
 
 # %% tags=["hide-input"]
-show_paper("cd22")
+show_all(page.paper_tables("cd22"))
 
 # %% [markdown]
 # ## P1 · CAR19/22: folder `car1922/`
 
 # %% tags=["hide-input"]
-show_paper("car1922")
-for other in (p for p in PAPERS if p not in ("cd22", "car1922")):  # a paper added to the contract later
-    display(HTML(f"<p><strong>Folder <code>{html.escape(other)}/</code></strong></p>"))
-    show_paper(other)
-assert {paper for paper, _ in TABLES} <= set(PAPERS)
+show_all(page.paper_tables("car1922"), page.other_papers())
 
 # %% [markdown]
 # ## Templates and an example cohort
@@ -141,26 +82,7 @@ assert {paper for paper, _ in TABLES} <= set(PAPERS)
 # (`cd22/`, `car1922/`).
 
 # %% tags=["hide-input"]
-MIME = {".zip": "application/zip", ".csv": "text/csv;charset=utf-8"}
-
-
-def download_link(path: Path, label: str) -> str:
-    """An <a download> link carrying the file itself (a data: URI): the page needs no separate file."""
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return (f'<a download="{html.escape(path.name)}" href="data:{MIME[path.suffix]};base64,{data}">'
-            f"{label}</a>")
-
-
-with tempfile.TemporaryDirectory() as folder:
-    files = write_templates(folder)
-    items = []
-    for zip_name, tree, what in ((TEMPLATE_ZIP, "templates", "empty templates"),
-                                 (EXAMPLE_ZIP, "example", "example cohort")):
-        singles = ", ".join(download_link(files[f"{tree}/{paper}/{table}.csv"], f"<code>{paper}/{table}.csv</code>")
-                            for paper, table in contract_tables() if f"{tree}/{paper}/{table}.csv" in files)
-        items.append(f"<li>{download_link(files[zip_name], f'<code>{zip_name}</code>')}: the {what} as a "
-                     f"cohort folder; or one table at a time: {singles}</li>")
-    display(HTML(f"<ul>{''.join(items)}</ul>"))
+show_all(page.downloads())
 
 # %% [markdown]
 # ## Checking your data
@@ -175,13 +97,7 @@ with tempfile.TemporaryDirectory() as folder:
 # A problem reads, for example (the example cohort with one relapse day typed as `4.5`):
 
 # %% tags=["hide-input"]
-with tempfile.TemporaryDirectory() as folder:
-    example = Path(write_templates(folder)["example/cd22/patients.csv"])
-    broken = pd.read_csv(example, dtype=str, keep_default_na=False)
-    broken.loc[2, "relapse_day"] = "4.5"
-    broken.to_csv(example, index=False)
-    problem = validate(example.parents[1]).errors[0]
-display(Markdown(f"```text\n{problem}\n```"))
+show_all(page.example_problem(row=2, column="relapse_day", value="4.5"))
 
 # %% [markdown]
 # The same check is available from Python: `cartrepro.contract.validate(folder)` returns the report, and
