@@ -99,9 +99,18 @@ def run_task(paper: str, seed: int, cohort_root: str | Path | None = None) -> di
                 return {"paper": paper, "seed": seed, "admissible": False, "reason": str(exc),
                         "seconds": time.monotonic() - started, "numbers": {}}
             done.write_text("every constraint met\n")
-        results = compute_all(root, papers=(paper,))
+        cached = root / "numbers.json"
+        digest = _code_digest()
+        if not temporary and cached.exists():
+            stored = json.loads(cached.read_text(encoding="utf-8"))
+            if stored.get("code") == digest:
+                return {"paper": paper, "seed": seed, "admissible": True, "reason": "",
+                        "seconds": time.monotonic() - started, "numbers": stored["numbers"]}
+        numbers = numbers_of(compute_all(root, papers=(paper,)))
+        if not temporary:  # reused by the next run while the analysis code is unchanged
+            cached.write_text(json.dumps({"code": digest, "numbers": numbers}), encoding="utf-8")
         return {"paper": paper, "seed": seed, "admissible": True, "reason": "",
-                "seconds": time.monotonic() - started, "numbers": numbers_of(results)}
+                "seconds": time.monotonic() - started, "numbers": numbers}
     finally:
         if temporary:
             shutil.rmtree(root, ignore_errors=True)
@@ -186,9 +195,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", default=None, help="joblib backend (default loky; 'dask' needs a Client)")
     parser.add_argument("--cohorts", type=Path, default=None, help="keep generated cohorts here (reused)")
     parser.add_argument("--generate-only", action="store_true", help="only generate the cohorts (needs --cohorts)")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="use only the cohorts already generated in --cohorts (seeds not yet generated are "
+                             "left out of the table and of its stamp)")
     parser.add_argument("--out", type=Path, default=ENSEMBLE_CSV)
     args = parser.parse_args(argv)
     seeds = range(1, args.seeds + 1)
+    if args.cached_only:
+        if args.cohorts is None:
+            parser.error("--cached-only needs --cohorts")
+        ready = {(p, s) for p in args.papers for s in seeds if (args.cohorts / f"{p}-{s}" / p / ".admissible").exists()
+                 or (args.cohorts / f"{p}-{s}" / "rejected.txt").exists()}
+        members = [run_task(p, s, args.cohorts) for p, s in sorted(ready)]
+        return _write(members, args, time.monotonic())
     started = time.monotonic()
     if args.generate_only:
         from joblib import Parallel, delayed
@@ -196,12 +215,26 @@ def main(argv: list[str] | None = None) -> int:
         Parallel(n_jobs=args.jobs)(delayed(_generate_only)(p, s, args.cohorts) for p in args.papers for s in seeds)
         return 0
     members = run_ensemble(seeds, args.papers, n_jobs=args.jobs, backend=args.backend, cohort_root=args.cohorts)
-    shipped = _shipped_numbers(args.papers)
-    table = summarise(members, shipped)
-    path = write_table(table, header(members, time.monotonic() - started), args.out)
+    return _write(members, args, started)
+
+
+def _write(members: list[dict], args, started: float) -> int:
+    members = sorted(members, key=lambda m: (m["paper"], m["seed"]))
+    table = summarise(members, _shipped_numbers(args.papers))
+    stamp = header(members, time.monotonic() - started)
+    stamp["member_seconds"] = {p: round(float(np.median([m["seconds"] for m in members if m["paper"] == p])), 1)
+                               for p in args.papers if any(m["paper"] == p for m in members)}
+    path = write_table(table, stamp, args.out)
     accepted = {p: sum(m["admissible"] for m in members if m["paper"] == p) for p in args.papers}
     print(f"wrote {path}: {len(table)} quantities; admissible cohorts {accepted}")
     return 0
+
+
+def _code_digest() -> str:
+    """Digest of the package source and the ledgers: cached member numbers are reused only while it holds."""
+    from cartrepro.build.pipeline import _code_digest as digest
+
+    return digest()
 
 
 def _generate_only(paper: str, seed: int, cohort_root: Path) -> None:
