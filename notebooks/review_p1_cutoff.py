@@ -61,6 +61,7 @@ tables = load_paper(data_dir, "car1922")
 result = cutoff_optimism(tables, analyte=analyte, window_months=window_months, n_boot=n_boot, seed=seed,
                          minprop=minprop, maxprop=maxprop)
 record_all(result)
+print("marker the screen selects (largest two-sided training ROC area):", result.frames.get("selected_analyte"))
 display(values_table(result))
 
 # %% [markdown]

@@ -201,14 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ENSEMBLE_CSV)
     args = parser.parse_args(argv)
     seeds = range(1, args.seeds + 1)
+    started = time.monotonic()
     if args.cached_only:
         if args.cohorts is None:
             parser.error("--cached-only needs --cohorts")
         ready = {(p, s) for p in args.papers for s in seeds if (args.cohorts / f"{p}-{s}" / p / ".admissible").exists()
                  or (args.cohorts / f"{p}-{s}" / "rejected.txt").exists()}
         members = [run_task(p, s, args.cohorts) for p, s in sorted(ready)]
-        return _write(members, args, time.monotonic())
-    started = time.monotonic()
+        return _write(members, args, started)
     if args.generate_only:
         from joblib import Parallel, delayed
 
@@ -231,10 +231,18 @@ def _write(members: list[dict], args, started: float) -> int:
 
 
 def _code_digest() -> str:
-    """Digest of the package source and the ledgers: cached member numbers are reused only while it holds."""
-    from cartrepro.build.pipeline import _code_digest as digest
+    """Digest of what a member's numbers depend on: the package source (this file aside: it only runs the
+    tasks), the ledgers and the review registry. Cached member numbers are reused only while it holds."""
+    import hashlib
 
-    return digest()
+    from cartrepro.paths import PUBLISHED_DIR, SRC_DIR
+
+    digest = hashlib.sha256(ENSEMBLE_VERSION.encode())
+    files = [p for p in sorted(SRC_DIR.rglob("*.py")) if p != Path(__file__).resolve()]
+    files += [*sorted(PUBLISHED_DIR.glob("*.yaml")), DATA_DIR / "review" / "registry.yaml"]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _generate_only(paper: str, seed: int, cohort_root: Path) -> None:
