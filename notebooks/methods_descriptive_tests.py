@@ -45,9 +45,9 @@ data_dir = "data/reconstructed"  # cohort folder holding cd22/
 # One choice defines a group: which deaths are "early".
 
 # %% tags=["hide-input"]
-from cartrepro.methods.chapter import published_by
+from cartrepro.methods.chapter import numbers_using, published_by
 from cartrepro.methods.descriptive_page import DescriptiveChapter
-from cartrepro.pages.display import show, show_all
+from cartrepro.pages.display import show_all
 
 EARLY_DEATH_DAYS = 30  # deaths before day 30: the 4 fatal severe adverse events of Figure 3b
 
@@ -98,9 +98,11 @@ show_all(chapter.at_a_glance())
 # truncation and Python's own `round` for half to even.
 #
 # **Published numbers that use it** (ledger entries this card explains: counts and percentages):
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("percent"))
+show_all(published_by("percent"), numbers_using("percent"))
 
 # %% [markdown]
 # **Comparison panel.** The paper's fractions with $k$ and $n$ counted from the patient table of this
@@ -139,9 +141,11 @@ show_all(chapter.percentages())
 # `cartrepro.methods.descriptive.median_panel(values, published, decimals)`.
 #
 # **Published numbers that use it:**
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("median"))
+show_all(published_by("median"), numbers_using("median"))
 
 # %% [markdown]
 # **Comparison panel.** Two even-sized samples: the age of the 34 patients (median 10, range 1–55) and
@@ -200,9 +204,11 @@ show_all(chapter.median_panels())
 #
 # **Published numbers that use it** (P2's Clopper-Pearson intervals are only drawn in Figures 2c and 3c;
 # P1's are the hybrid Wilson/Brown):
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("proportion_ci"))
+show_all(published_by("proportion_ci"), numbers_using("proportion_ci"))
 
 # %% [markdown]
 # **Comparison panel.** The paper's response rates with $k$ and $n$ from this cohort, each interval in
@@ -256,14 +262,16 @@ show_all(chapter.interval_panel())
 #
 # **Helper.** `cartrepro.stats.groups.student_t(a, b)` (pooled, two-tailed) and
 # `cartrepro.stats.groups.mann_whitney(a, b, continuity=True)` (normal approximation with tie correction),
-# checked against R by `tests/test_stats_groups.py`; the panel is
+# checked against R by `tests/unit/test_stats_groups.py`; the panel is
 # `cartrepro.methods.descriptive.two_group_panel(a, b, published_p, decimals=3)`, with the exact conditional
 # P of `exact_conditional_mann_whitney(a, b)`.
 #
 # **Published numbers that use it:**
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("two_group"))
+show_all(published_by("two_group"), numbers_using("two_group"))
 
 # %% [markdown]
 # **Comparison panel.** P2's four two-group P values, each computed by every test, printed to 3 decimals
@@ -314,9 +322,11 @@ show_all(chapter.two_group_panels())
 #
 # **Published numbers that use it** (P2's Spearman correlations; P1's are Pearson's, compared in
 # [Methods · Rank tests and diagnostic accuracy](methods_diagnostics.ipynb), card 6):
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("correlation"))
+show_all(published_by("correlation"), numbers_using("correlation"))
 
 # %% [markdown]
 # **Comparison panel.** The peak CAR-T level against the IL-2 and TNF-α increase (one value per patient,

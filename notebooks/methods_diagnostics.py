@@ -48,9 +48,9 @@ data_dir = "data/reconstructed"  # cohort folder holding car1922/
 # One choice is the threshold the screen counts as significant.
 
 # %% tags=["hide-input"]
-from cartrepro.methods.chapter import published_by
+from cartrepro.methods.chapter import numbers_using, published_by
 from cartrepro.methods.diagnostics_page import DiagnosticsChapter
-from cartrepro.pages.display import show, show_all
+from cartrepro.pages.display import show_all
 
 ALPHA = 0.05  # the screen's significance threshold (raw P and Benjamini-Hochberg q)
 
@@ -118,9 +118,11 @@ show_all(chapter.at_a_glance())
 # `tie_free_p_values(n_a, n_b)`.
 #
 # **Published numbers that use it:**
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("mann_whitney_exact"))
+show_all(published_by("mann_whitney_exact"), numbers_using("mann_whitney_exact"))
 
 # %% [markdown]
 # **Comparison panel.** The MIP3α and Eotaxin comparisons of the training cohort (13 NR/ER against 26 in
@@ -196,9 +198,11 @@ show_all(chapter.untied_lattice())
 # the panel is `cartrepro.methods.diagnostics.auc_ci_panel(cases, controls, direction, published)`.
 #
 # **Published numbers that use it:**
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("roc_auc"))
+show_all(published_by("roc_auc"), numbers_using("roc_auc"))
 
 # %% [markdown]
 # **Comparison panel.** MIP3α (printed 0.8018, 95% CI 0.6657–0.9379) and Eotaxin (0.8047, 0.6709–0.9386) in
@@ -242,9 +246,11 @@ show_all(chapter.auc_intervals())
 # with every threshold and its $J$ in `youden_table(...)`.
 #
 # **Published numbers that use it:**
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("youden"))
+show_all(published_by("youden"), numbers_using("youden"))
 
 # %% [markdown]
 # **Comparison panel.** The Youden cutoffs of MIP3α (printed 4.703) and Eotaxin (1.671) reported three ways,
@@ -289,9 +295,11 @@ show_all(chapter.cutoffs())
 # `cartrepro.methods.diagnostics.sens_spec_ci_panel(cases, decimals=2)`.
 #
 # **Published numbers that use it:**
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("sens_spec_ci"))
+show_all(published_by("sens_spec_ci"), numbers_using("sens_spec_ci"))
 
 # %% [markdown]
 # **Comparison panel.** The four training proportions at the Youden cutoffs (printed with intervals) and the
@@ -325,9 +333,11 @@ show_all(chapter.sens_spec_intervals())
 # `cartrepro.methods.diagnostics.bh_panel(labels, p, alpha)`.
 #
 # **Published numbers that use it:**
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("multiplicity"))
+show_all(published_by("multiplicity"), numbers_using("multiplicity"))
 
 # %% [markdown]
 # **Comparison panel.** The screen of this cohort (NR/ER against remission, exact P), the analytes with the
@@ -369,9 +379,11 @@ show_all(chapter.multiplicity())
 # `cartrepro.methods.diagnostics.correlation_pair_panel(x, y, published_r, published_p, decimals=3)`.
 #
 # **Published numbers that use it:**
+#
+# Below the summary, every one of these numbers, each linked to the page of the book that shows it.
 
 # %% tags=["hide-input"]
-show(published_by("pearson"))
+show_all(published_by("pearson"), numbers_using("pearson"))
 
 # %% [markdown]
 # **Comparison panel.** The MIP3α and Eotaxin fold changes of the 43 training specimens (printed r = 0.430,

@@ -46,9 +46,10 @@ data_dir = "data/reconstructed"  # cohort folder holding cd22/
 # fix the numbers compared: the horizon and the precision of the SPSS table the authors read.
 
 # %% tags=["hide-input"]
+from cartrepro.methods.chapter import numbers_using
 from cartrepro.methods.survival import ledger_methods
 from cartrepro.methods.survival_page import SurvivalChapter
-from cartrepro.pages.display import show, show_all
+from cartrepro.pages.display import show_all
 
 HORIZON_DAYS = 365  # the "1-year" estimates are the step function read at day 365
 SPSS_DECIMALS = 3  # SPSS shows S and SE to 3 decimals; the paper's intervals come from those
@@ -97,12 +98,15 @@ show_all(chapter.changed_digits())
 # spss_decimals=None, failure=False)` reads the step function at `t` (right-continuous; events at `t`
 # count); `cartrepro.stats.survival.kaplan_meier(time, event, conf_type=..., conf_level=...)` gives the
 # whole table, one row per event time. Both are checked against R `survival::survfit` by
-# `tests/test_stats_survival.py`.
+# `tests/unit/test_stats_survival.py`.
 #
 # **Published numbers that use it** (from the ledgers, `method` mentions Kaplan-Meier):
+#
+# Below the list, the same numbers grouped by the page of the book that shows each, linked to it.
 
 # %% tags=["hide-input"]
-show(ledger_methods("kaplan-meier"))
+kaplan_meier = ledger_methods("kaplan-meier")
+show_all(kaplan_meier, numbers_using(ids=kaplan_meier["id"]))
 
 # %% [markdown]
 # **Comparison panel.** The point estimate and its Greenwood SE at 365 days from `cartrepro`, from the
@@ -158,9 +162,12 @@ show_all(chapter.tools())
 #
 # **Published numbers that use it.** P2's three Figure 4 numbers (plain, from the SPSS table) and P1's
 # 12-month OS/PFS estimates (log-log):
+#
+# Below the list, the same numbers grouped by the page of the book that shows each, linked to it.
 
 # %% tags=["hide-input"]
-show(ledger_methods("linear ci", "log(-log)"))
+transforms = ledger_methods("linear ci", "log(-log)")
+show_all(transforms, numbers_using(ids=transforms["id"]))
 
 # %% [markdown]
 # **Comparison panel.** Each number with every transform, unrounded, and lifelines' own default computed
@@ -206,9 +213,12 @@ show_all(chapter.transforms())
 # it takes $1 - \tilde S$. The Figure 4 chapter records the numbers with exactly this call.
 #
 # **Published numbers that use it:** the three P2 Kaplan-Meier numbers:
+#
+# Below the list, the same numbers grouped by the page of the book that shows each, linked to it.
 
 # %% tags=["hide-input"]
-show(ledger_methods("kaplan-meier", paper="cd22"))
+spss_table = ledger_methods("kaplan-meier", paper="cd22")
+show_all(spss_table, numbers_using(ids=spss_table["id"]))
 
 # %% [markdown]
 # **Comparison panel.** S(t) and SE as computed and as SPSS shows them, and the interval from each. The
@@ -253,9 +263,12 @@ show_all(chapter.spss_rounding())
 # `lfs_after_hct` (`event_type` relapse / trm / censored, for the competing-risks coding).
 #
 # **Published numbers that use it:** P2 uses 1 − KM, not the CIF:
+#
+# Below the list, the same numbers grouped by the page of the book that shows each, linked to it.
 
 # %% tags=["hide-input"]
-show(ledger_methods("1 - kaplan-meier", "cumulative incidence", "competing"))
+incidence = ledger_methods("1 - kaplan-meier", "cumulative incidence", "competing")
+show_all(incidence, numbers_using(ids=incidence["id"]))
 
 # %% [markdown]
 # **Comparison panel.** The 1-year relapse rate of Figure 4b by 1 − KM (paper's method and unrounded) and
@@ -297,9 +310,12 @@ show_all(chapter.competing_risks())
 # df, p_value)`, checked against R `survival::survdiff` by the reference tests.
 #
 # **Published numbers that use it** (all in P1):
+#
+# Below the list, the same numbers grouped by the page of the book that shows each, linked to it.
 
 # %% tags=["hide-input"]
-show(ledger_methods("log-rank"))
+logrank = ledger_methods("log-rank")
+show_all(logrank, numbers_using(ids=logrank["id"]))
 
 # %% [markdown]
 # **Comparison panel: none on this page.** P2 prints no log-rank P value. The one comparison its

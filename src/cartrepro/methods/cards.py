@@ -13,7 +13,7 @@ to the card of the methods chapter that explains the method, as ``(docname, anch
 
 The anchors are the ids Sphinx gives the card sections: docutils' ``make_id`` of the section title
 (lower case, non-ASCII characters such as "·" and "−" dropped, every other run of non-alphanumerics one
-hyphen). ``tests/test_method_cards.py`` checks them against the headings of the three notebooks, and a
+hyphen). ``tests/unit/test_method_cards.py`` checks them against the headings of the three notebooks, and a
 scratch Jupyter Book build confirmed them as the ``<section id=...>`` values of the rendered pages.
 
 Every ``kind: data`` entry of both ledgers maps to a card. Entries of kind ``context`` (protocol constants,

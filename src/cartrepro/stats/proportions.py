@@ -1,6 +1,6 @@
 """Binomial proportions with confidence intervals (response rates such as 24/30 CR/CRi).
 
-Checked against frozen output of R (``binom.test``, ``prop.test``) by ``tests/test_stats_proportions.py``;
+Checked against frozen output of R (``binom.test``, ``prop.test``) by ``tests/unit/test_stats_proportions.py``;
 see ``tests/reference/README.md`` and ``tests/reference/make_proportion_fixtures.R``.
 
 Methods and references

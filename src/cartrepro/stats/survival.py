@@ -1,7 +1,7 @@
 """Survival statistics: Kaplan-Meier, log-rank test and competing-risks cumulative incidence.
 
 Every function is checked against frozen output of R (``survival::survfit``, ``survival::survdiff``,
-``cmprsk::cuminc``) by ``tests/test_stats_survival.py``; see ``tests/reference/README.md``.
+``cmprsk::cuminc``) by ``tests/unit/test_stats_survival.py``; see ``tests/reference/README.md``.
 
 Methods and references
 ----------------------
