@@ -56,6 +56,8 @@ reference: $(STAMP)
 	Rscript tests/reference/make_ranks_diagnostics_fixtures.R
 	$(BIN)/python tests/reference/make_review_inputs.py
 	Rscript tests/reference/make_review_fixtures.R
+	$(BIN)/python tests/oracle/make_cohorts.py
+	Rscript tests/oracle/oracle.R
 
 # the review chapter's ensemble of admissible reconstructions: SEEDS seeds per paper (generated cohorts are
 # kept in ENSEMBLE_COHORTS and reused); the committed table is data/review/ensemble.csv + .json

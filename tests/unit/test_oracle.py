@@ -1,0 +1,119 @@
+"""The book's numbers on 24 random contract-valid cohorts against an independent R oracle (issue 13, item 3).
+
+``tests/oracle/oracle.R`` computes the headline quantities of both papers from each cohort's CSV files, from the
+papers' definitions and the ledger's method notes (not from this package); its output is frozen in
+``tests/oracle/fixtures/``. Here every one of them is compared with what ``compute_all`` records, to 1e-6
+relative. A quantity whose page is not registered in ``PAGES`` yet is skipped (the skip names the page); once
+the page is registered, a missing id fails.
+
+Known mismatch, kept visible: the P2 Fig 4 intervals. The paper forms them by hand as S -/+ 1.96 SE from the
+SPSS table (ledger convention ``spss_rounding``); ``cartrepro.stats.survival.km_at`` uses qnorm(0.975) =
+1.959964..., which moves the bounds by up to 4e-5 of a percentage point (never a printed digit of the paper).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from cartrepro.analysis.pages import all_pages, compute_all
+from cartrepro.analysis.results import NotComputable, Results
+from cartrepro.stats.proportions import proportion_ci
+
+ORACLE = Path(__file__).resolve().parents[1] / "oracle"
+FIXTURES = sorted((ORACLE / "fixtures").glob("*.json"))
+REL, ABS = 1e-6, 1e-10
+
+#: which notebook records each oracle quantity (by id prefix; the first matching prefix wins)
+PAGE_OF = (
+    ("p2_fig4", "p2_fig4_long_term_outcome"), ("p2_ltf_", "p2_fig4_long_term_outcome"),
+    ("p2_fig2a_", "p2_fig2_response_rates"), ("p2_resp_", "p2_fig2_response_rates"),
+    ("p2_disc_mrdneg", "p2_fig2_response_rates"), ("p2_base_", "p2_table1_baseline"),
+    ("p1_s3a_", "p1_survival"), ("p1_s3b_", "p1_survival"),
+    ("p1_nr_", "p1_fig1ab_relapse_timing"), ("p1_nrer_", "p1_fig1ab_relapse_timing"),
+    ("p1_rem6m_", "p1_fig1ab_relapse_timing"), ("p1_fu_median_all", "p1_table1"),
+    ("p1_fig1d_", "p1_fig1de_roc"), ("p1_fig1e_", "p1_fig1de_roc"),
+    ("p1_s4_mw_p_", "p1_fig1c_screen"), ("p1_n_training", "p1_fig1c_screen"), ("p1_fc_median", "p1_fig1c_screen"),
+    ("p1_s3e_", "p1_fig1c_screen"),
+    ("p1_fig1f", "p1_fig1fi_mip3a"), ("p1_fig1g", "p1_fig1fi_mip3a"), ("p1_fig1h", "p1_fig1fi_mip3a"),
+    ("p1_fig1i", "p1_fig1fi_mip3a"), ("p1_s3m_", "p1_fig1fi_mip3a"), ("p1_n_validation", "p1_fig1fi_mip3a"),
+    ("p1_s4b_", "p1_fig1fi_mip3a"),
+)
+#: the Fig 4 interval bounds: S -/+ 1.96 SE in the paper, S -/+ qnorm(0.975) SE in km_at (see the docstring)
+Z_196 = ("p2_fig4a_lfs_1y", "p2_fig4b_relapse_1y", "p2_fig4c_lfs_1y")
+
+
+def page_of(ledger_id: str) -> str:
+    return next(page for prefix, page in PAGE_OF if ledger_id.startswith(prefix))
+
+
+@cache
+def fixture(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def computed(name: str) -> Results:
+    return compute_all(ORACLE / "cohorts" / name)
+
+
+def cases() -> list:
+    out = []
+    for path in FIXTURES:
+        for ledger_id in fixture(path)["quantities"]:
+            out.append(pytest.param(path.stem, ledger_id, id=f"{path.stem}-{ledger_id}"))
+    return out
+
+
+def close(ours: float, theirs: float) -> bool:
+    return math.isclose(float(ours), float(theirs), rel_tol=REL, abs_tol=ABS)
+
+
+def test_the_oracle_is_big_enough():
+    """The issue asks for >= 20 cohorts of both papers and >= 30 quantities."""
+    assert len(FIXTURES) >= 20
+    ids = set().union(*(fixture(p)["quantities"] for p in FIXTURES))
+    assert len(ids) >= 30
+    for path in FIXTURES:
+        assert (ORACLE / "cohorts" / path.stem / "cd22" / "patients.csv").exists()
+        assert (ORACLE / "cohorts" / path.stem / "car1922" / "patients.csv").exists()
+
+
+@pytest.mark.parametrize("name, ledger_id", cases())
+def test_compute_all_matches_the_r_oracle(name: str, ledger_id: str):
+    expected = fixture(ORACLE / "fixtures" / f"{name}.json")["quantities"][ledger_id]
+    page = page_of(ledger_id)
+    if page not in {p.notebook for p in all_pages()}:
+        pytest.skip(f"page {page} is not registered in PAGES yet")
+    results = computed(name)
+    assert ledger_id in results, f"{page} is registered but does not return {ledger_id}"
+    outcome = results[ledger_id]
+    if expected["value"] is None:
+        assert isinstance(outcome, NotComputable), (
+            f"the oracle finds {ledger_id} not computable ({expected['reason']}); the book gives {outcome}")
+        return
+    assert not isinstance(outcome, NotComputable), f"oracle {expected['value']}, book: {outcome.reason}"
+    assert close(outcome.value, expected["value"]), f"book {outcome.value}, oracle {expected['value']}"
+    if expected.get("ci") is not None and outcome.ci is not None:
+        if ledger_id in Z_196:
+            pytest.xfail("Fig 4 CI: km_at uses qnorm(0.975), the paper 1.96 (reported to the lead)")
+        assert close(outcome.ci[0], expected["ci"][0]) and close(outcome.ci[1], expected["ci"][1]), (
+            f"book CI {outcome.ci}, oracle {expected['ci']}")
+
+
+def test_exact_clopper_pearson_intervals_match_binom_test():
+    """The response rates' exact intervals (the book shows them beside each rate) on every oracle k/n."""
+    checked = 0
+    for path in FIXTURES:
+        for ledger_id, q in fixture(path)["quantities"].items():
+            if "k" not in q or q.get("ci") is None or ledger_id.startswith(("p1_fig1e_",)):
+                continue
+            ci = proportion_ci(q["k"], q["n"], method="clopper-pearson")
+            assert close(100 * ci.estimate, q["value"])
+            assert close(100 * ci.ci_low, q["ci"][0]) and close(100 * ci.ci_high, q["ci"][1]), (path.stem, ledger_id)
+            checked += 1
+    assert checked >= 100
