@@ -119,12 +119,14 @@ youden <- function(cases, controls) {
   # Youden's index J = sens + spec - 1 over the candidate cutoffs of the ledger's method note: the midpoints
   # of adjacent distinct observed values (pROC's finite thresholds; its -Inf and Inf are not cutoffs).
   # Cases have LOWER values (pROC direction ">": controls > t >= cases). Ties of J: the highest sensitivity.
-  # NULL when there is no candidate (a single distinct value).
+  # NULL when no candidate has J > 0 (a single distinct value, or cases not lower than controls): then no
+  # cutoff, and nothing that needs one (sensitivity, specificity, the log-rank split), is computable.
   r <- roc(controls = controls, cases = cases, direction = ">", quiet = TRUE)
   all <- coords(r, "all", ret = c("threshold", "sensitivity", "specificity"), transpose = FALSE)
   all <- all[is.finite(all$threshold), , drop = FALSE]
   if (!nrow(all)) return(NULL)
   j <- round(all$sensitivity + all$specificity - 1, 12)
+  if (max(j) <= 0) return(NULL)  # no midpoint separates the groups in the stated direction
   best <- all[j == max(j), , drop = FALSE]
   best[order(-best$sensitivity), , drop = FALSE][1, ]
 }
@@ -161,9 +163,9 @@ p2 <- function(d) {
   q <- list()
   cr <- d$day30_response %in% CR
   # Fig 4a-b: "the 11 CR patients who received allo-HCT" -- CR/CRi on day 30, transplanted, in remission at
-  # the transplant (no relapse before the HCT day). Origin: the HCT day (Methods: "LFS was calculated from
+  # the transplant (no relapse on or before the HCT day: a relapse found that day is what the HCT treated). Origin: the HCT day (Methods: "LFS was calculated from
   # date of allo-HCT to date of relapse or death, or the last follow-up"; TRM from the HCT date to death).
-  hct_set <- d[cr & !is.na(d$hct_day) & (is.na(d$relapse_day) | d$relapse_day >= d$hct_day), ]
+  hct_set <- d[cr & !is.na(d$hct_day) & (is.na(d$relapse_day) | d$relapse_day > d$hct_day), ]
   if (nrow(hct_set)) {
     rel <- !is.na(hct_set$relapse_day)
     dead <- !is.na(hct_set$death_day)
@@ -203,8 +205,10 @@ p2 <- function(d) {
   q$p2_resp_cr_enrolled <- rate(sum(cr), nrow(d))
   q$p2_resp_n_evaluated <- value(nrow(ev))
   # "3 of the 7 CR patients without further treatment remained in remission ... 4 had a relapse at 1.7 to 6
-  # months (median 3.4 months)": CR, no HCT, not withdrawn or lost
-  nft <- crp[is.na(crp$hct_day) & is.na(crp$off_study), ]
+  # months (median 3.4 months)": CR, not withdrawn or lost, and not bridged to HCT in remission (a CR patient
+  # whose relapse came on or before the HCT day relapsed without further therapy first)
+  bridged <- !is.na(crp$hct_day) & (is.na(crp$relapse_day) | crp$relapse_day > crp$hct_day)
+  nft <- crp[!bridged & is.na(crp$off_study), ]
   rel_m <- nft$relapse_day[!is.na(nft$relapse_day)] / DAYS_PER_MONTH
   q$p2_ltf_nft_relapse_n <- value(length(rel_m))
   q$p2_ltf_nft_relapse_median <- if (length(rel_m)) value(median(rel_m)) else missing_value("no NFT relapse")
@@ -269,7 +273,7 @@ p1 <- function(pt, cy, tissue) {
     yd <- youden(a, b)
     q[[sprintf("p1_s4_mw_p_%s", m$s)]] <- value(mann_whitney_p(a, b))
     if (is.null(yd)) {
-      for (id in ids[2:4]) q[[id]] <- missing_value("a single distinct value: no midpoint cutoff")
+      for (id in ids[2:4]) q[[id]] <- missing_value("no midpoint cutoff with a positive Youden index")
       next
     }
     q[[ids[2]]] <- value(yd$threshold)
@@ -285,16 +289,15 @@ p1 <- function(pt, cy, tissue) {
   }
   val <- peak("validation", "MIP3α")
   q$p1_n_validation <- value(nrow(val))
+  q$p1_fig1f_mw_p <- if (is.null(q$p1_s4_mw_p_mip3a)) missing_value("an empty group") else q$p1_s4_mw_p_mip3a
+  a <- val$fold_change[val$group %in% "nr_er"]; b <- val$fold_change[val$group %in% "remission"]
+  q$p1_fig1h_mw_p <- if (length(a) && length(b)) value(mann_whitney_p(a, b)) else missing_value("an empty group")
   if (is.null(cut_mip)) {
-    for (id in c("p1_fig1f_mw_p", "p1_fig1g_logrank_p", "p1_fig1h_mw_p", "p1_s3m_sens_val", "p1_s3m_spec_val",
-                 "p1_fig1i_logrank_p"))
+    for (id in c("p1_fig1g_logrank_p", "p1_s3m_sens_val", "p1_s3m_spec_val", "p1_fig1i_logrank_p"))
       q[[id]] <- missing_value("no training cutoff")
   } else {
-    q$p1_fig1f_mw_p <- q$p1_s4_mw_p_mip3a
     # Fig 1g / 1i: PFS log-rank, MIP3a > cutoff vs <= cutoff, over every specimen of the cohort
     q$p1_fig1g_logrank_p <- logrank_p(mip$pfs_day, mip$pfs_event, mip$fold_change > cut_mip)
-    a <- val$fold_change[val$group %in% "nr_er"]; b <- val$fold_change[val$group %in% "remission"]
-    q$p1_fig1h_mw_p <- if (length(a) && length(b)) value(mann_whitney_p(a, b)) else missing_value("an empty group")
     q$p1_s3m_sens_val <- if (length(a)) value(100 * mean(a < cut_mip)) else missing_value("no NR/ER specimen")
     q$p1_s3m_spec_val <- if (length(b)) value(100 * mean(b > cut_mip)) else missing_value("no remission specimen")
     q$p1_fig1i_logrank_p <- if (nrow(val)) logrank_p(val$pfs_day, val$pfs_event, val$fold_change > cut_mip) else

@@ -28,6 +28,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from cartrepro.analysis.cd22 import derive
@@ -43,11 +45,15 @@ NO_HCT = "no CR patient was bridged to allo-HCT in remission"
 
 
 def km_percent(table: pd.DataFrame, horizon_days: float, conf_type: str, spss_decimals: int | None,
-               failure: bool = False) -> tuple[float, tuple[float, float]]:
-    """Kaplan-Meier (or 1 - KM) at ``horizon_days`` in percent with its CI (SPSS rounding only for plain)."""
+               failure: bool = False) -> tuple[float, tuple[float, float] | None]:
+    """Kaplan-Meier (or 1 - KM) at ``horizon_days`` in percent with its CI (SPSS rounding only for plain).
+
+    The CI is None where it does not exist: at S = 0 (everyone had the event) Greenwood's SE is 0/0.
+    """
     point = km_at(table["time_days"], table["event"], horizon_days, conf_type=conf_type,
                   spss_decimals=spss_decimals if conf_type == "plain" else None, failure=failure)
-    return 100 * point.estimate, (100 * point.ci_low, 100 * point.ci_high)
+    ci = (100 * point.ci_low, 100 * point.ci_high)
+    return 100 * point.estimate, (ci if all(math.isfinite(c) for c in ci) else None)
 
 
 def after_remission(patients: pd.DataFrame) -> Results:
@@ -167,7 +173,8 @@ def fig4c(patients: pd.DataFrame, horizon_days: float = 365, conf_type: str = "p
         for label, table in (("all events in the data", lfs),
                              ("events the text reports only", without_unreported_events(lfs, patients))):
             within = table["event"].to_numpy() & (table["time_days"].to_numpy() <= horizon_days)
-            value, (low, high) = km_percent(table, horizon_days, conf_type, spss_decimals)
+            value, ci_row = km_percent(table, horizon_days, conf_type, spss_decimals)
+            low, high = ci_row or (float("nan"), float("nan"))  # a table cell: NaN shows as empty
             rows.append({"events counted": label, "events in year one": int(within.sum()), "LFS %": value,
                          "CI low": low, "CI high": high})
     r.frames["eighth_event"] = pd.DataFrame(rows, columns=["events counted", "events in year one", "LFS %",

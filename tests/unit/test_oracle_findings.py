@@ -1,0 +1,32 @@
+"""Bugs the R oracle found in the analysis functions, each on a small hand-written cohort (issue 13)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cartrepro.analysis.cd22.outcome import fig4a, fig4c
+from cartrepro.analysis.results import Value
+
+
+def cr_cohort(relapse_days: list[int | None], hct_days: list[int | None]) -> pd.DataFrame:
+    n = len(relapse_days)
+    return pd.DataFrame({
+        "patient_id": [str(i) for i in range(n)],
+        "day30_response": ["cr_mrd_negative"] * n,
+        "hct_day": pd.array(hct_days, dtype="Int64"),
+        "relapse_day": pd.array(relapse_days, dtype="Int64"),
+        "death_day": pd.array([None] * n, dtype="Int64"),
+        "death_cause": pd.array([None] * n, dtype="string"),
+        "off_study": pd.array([None] * n, dtype="string"),
+        "last_followup_day": pd.array([400] * n, dtype="Int64"),
+    })
+
+
+def test_fig4_everyone_relapses_within_the_year_gives_0_without_a_ci():
+    """S = 0 at one year: Greenwood's SE is 0/0, so the CI does not exist; the estimate 0% does.
+    Before the fix, recording the NaN CI raised ValueError and stopped the page (oracle cohort oracle_01)."""
+    patients = cr_cohort([100, 120, 200], [50, 60, 70])
+    a = fig4a(patients)["p2_fig4a_lfs_1y"]
+    c = fig4c(patients)["p2_fig4c_lfs_1y"]
+    assert a == Value(0.0, None)
+    assert c == Value(0.0, None)
