@@ -263,13 +263,9 @@ class DescriptiveChapter:
         """Card 4: each two-group P by every test, and how many published P values each test prints."""
         if self.patients is None or not self.two_group:
             return self.no_data if self.patients is None else NOT_HERE
-        items: list = [would_print_matrix({f"{lid} ({entry(lid).printed})": p for lid, p in self.two_group.items()})]
-        for lid, panel in self.two_group.items():
-            table = panel[["method", "default_of", "statistic", "p_value", "printed_as", "would_print"]].rename(
-                columns={"default_of": "default in", "p_value": "P", "would_print": "would print?"})
-            table.attrs["formats"] = {"statistic": "{:.3f}", "P": "{:.5f}"}
-            items += [f"**{self.comparisons[lid][0]}** ({panel.at[0, 'n']}) — published P = {entry(lid).printed}",
-                      table]
+        titles = {lid: f"**{self.comparisons[lid][0]}** ({panel.at[0, 'n']}) — published P = {entry(lid).printed}"
+                  for lid, panel in self.two_group.items()}
+        items = _side_by_side_and_each(self.two_group, titles, "statistic", {"statistic": "{:.3f}", "P": "{:.5f}"})
         lines = []
         for key in TWO_GROUP_KEYS:
             hits = [lid for lid, panel in self.two_group.items()
@@ -283,15 +279,25 @@ class DescriptiveChapter:
         """Card 5: each correlation by every coefficient, and the ties that make the rank method matter."""
         if self.patients is None or not self.correlations:
             return self.no_data if self.patients is None else NOT_HERE
-        items: list = [would_print_matrix({f"{lid} ({entry(lid).printed})": p for lid, p in self.correlations.items()})]
-        for lid, panel in self.correlations.items():
-            table = panel[["method", "default_of", "statistic", "p_value", "printed_as", "would_print"]].rename(
-                columns={"default_of": "default in", "statistic": "coefficient", "p_value": "P",
-                         "would_print": "would print?"})
-            table.attrs["formats"] = {"coefficient": "{:.4f}", "P": "{:.5f}"}
-            items += [f"**{lid}** (n = {panel.at[0, 'n']}) — published {entry(lid).printed}", table]
+        titles = {lid: f"**{lid}** (n = {panel.at[0, 'n']}) — published {entry(lid).printed}"
+                  for lid, panel in self.correlations.items()}
+        items = _side_by_side_and_each(self.correlations, titles, "coefficient",
+                                       {"coefficient": "{:.4f}", "P": "{:.5f}"})
         ties = {column: int(self.patients[column].duplicated().sum()) for column in
                 ("peak_car_pct_cd3", "il2_fold_increase", "tnfa_fold_increase")}
         return [*items, "Tied values (repeats) in this cohort: " + ", ".join(f"`{c}` {n}" for c, n in ties.items())
                 + ". Ties are why the rank method matters: ranking tied values by position instead of averaging "
                 "them moves $r_s$, and Pearson on the skewed raw values is a different quantity altogether."]
+
+
+def _side_by_side_and_each(panels: dict[str, pd.DataFrame], titles: dict[str, str], statistic: str,
+                           formats: dict[str, str]) -> list:
+    """Method panels (two-group tests or correlations) side by side, then each with its title and numbers."""
+    items: list = [would_print_matrix({f"{lid} ({entry(lid).printed})": p for lid, p in panels.items()})]
+    for lid, panel in panels.items():
+        table = panel[["method", "default_of", "statistic", "p_value", "printed_as", "would_print"]].rename(
+            columns={"default_of": "default in", "statistic": statistic, "p_value": "P",
+                     "would_print": "would print?"})
+        table.attrs["formats"] = formats
+        items += [titles[lid], table]
+    return items
