@@ -205,3 +205,29 @@ def test_ci_bounds_keep_the_printed_trailing_zeros():
     # at the printed 2 decimals, 60.694 is 60.69: it must not pass as the printed 60.70
     assert verdict(entry, Reproduced(entry.value, 60.694, entry.ci_high))[0] == DIFFERS
     assert verdict(entry, Reproduced(entry.value, 60.704, entry.ci_high))[0] == MATCHES
+
+
+def test_one_half_up_rounder_and_one_printed_precision_for_the_whole_project():
+    from cartrepro.ledger import scorecard
+    from cartrepro.reconstruct import car1922, car1922_cytokines, cd22
+    from cartrepro.stats import rounding
+
+    assert scorecard.round_half_up is rounding.round_half_up
+    for module in (car1922, car1922_cytokines, cd22):
+        assert getattr(module, "round_half_up", rounding.round_half_up) is rounding.round_half_up
+        assert getattr(module, "prints", rounding.prints) is rounding.prints
+    assert rounding.printed_decimals("60.70") == 2 and rounding.printed_decimals("55") == 0
+    assert rounding.prints(0.0954, "0.0954") and not rounding.prints(0.09535, "0.0953")
+    assert rounding.spss_round(2.675, 2) == float(rounding.round_half_up(2.675, 2)) == 2.68
+
+
+def test_generators_read_their_printed_targets_from_the_ledger():
+    from cartrepro.reconstruct import car1922, cd22
+
+    ledger = load_ledger()
+    for key, ledger_id in car1922.KM_IDS.items():
+        e = ledger[ledger_id]
+        assert car1922.KM_TARGETS[key] == (e.value, e.ci_low, e.ci_high)
+    assert car1922.CRS_LOGRANK_P == ledger["p1_s3l_crs_logrank_p"].value
+    assert {c.target for c in cd22.FIGURE4_CONSTRAINTS} == {"71.6 (44.2-99.0)", "9.1 (0.0-26.2)", "58.1 (35.2-81.0)"}
+    assert cd22.printed("p2_fig2b_p_expansion_response") == "0.048"

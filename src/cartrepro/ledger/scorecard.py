@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 
 from cartrepro.ledger.entries import SHOWN_KINDS, Entry, load_ledger
+from cartrepro.stats.rounding import printed_decimals, round_half_up  # noqa: F401 (round_half_up: re-exported)
 
 MATCHES = "matches"
 DIFFERS = "differs"
@@ -80,13 +81,7 @@ class Evidence:
     reason: str = ""
 
 
-def round_half_up(x: float, decimals: int) -> Decimal:
-    """``x`` rounded half up (as printed tables do, unlike Python's round-half-even)."""
-    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def _decimals(literal: str) -> int:
-    return len(literal.split(".")[1]) if "." in literal else 0
+_decimals = printed_decimals
 
 
 def _as_numbers(value: object) -> list[float] | None:

@@ -44,7 +44,7 @@ import yaml
 from scipy.stats import norm
 
 from cartrepro.analysis.car1922 import derive as derive
-from cartrepro.ledger.scorecard import round_half_up
+from cartrepro.ledger.entries import load_ledger
 from cartrepro.reconstruct.framework import (
     ASSUMED,
     INPUT,
@@ -56,6 +56,7 @@ from cartrepro.reconstruct.framework import (
     order_statistics,
     provenance_record,
 )
+from cartrepro.stats.rounding import round_half_up
 from cartrepro.stats.survival import km_at, logrank_test
 
 GENERATOR_VERSION = "1.0"
@@ -104,13 +105,13 @@ DESCRIPTIVES = {
 }
 DOSE_MEAN_SD = {"car19_dose": (4.1, 2.1), "car22_dose": (5.1, 2.5)}  # text: mean ± SD over 119 (assumed)
 FOLLOWUP = {"b_all": (265, 9, 988), "b_nhl": (192, 25, 1005), "all": (208, 9, 1005)}
-KM_TARGETS = {  # (disease, endpoint) -> printed 12-month estimate, CI low, CI high (percent, log-log)
-    ("b_all", "os"): (78.86, 60.70, 89.32),
-    ("b_nhl", "os"): (53.06, 41.81, 63.10),
-    ("b_all", "pfs"): (69.89, 51.24, 82.53),
-    ("b_nhl", "pfs"): (49.30, 38.15, 59.51),
-}
-CRS_LOGRANK_P = 0.0954
+#: (disease, endpoint) -> the ledger id of the printed 12-month estimate (percent, log-log CI)
+KM_IDS = {("b_all", "os"): "p1_s3a_os12_ball", ("b_nhl", "os"): "p1_s3a_os12_bnhl",
+          ("b_all", "pfs"): "p1_s3b_pfs12_ball", ("b_nhl", "pfs"): "p1_s3b_pfs12_bnhl"}
+#: (disease, endpoint) -> printed estimate, CI low, CI high, read from the ledger (not retyped here)
+KM_TARGETS = {key: (float(load_ledger()[i].value), float(load_ledger()[i].ci_low), float(load_ledger()[i].ci_high))
+              for key, i in KM_IDS.items()}
+CRS_LOGRANK_P = float(load_ledger()["p1_s3l_crs_logrank_p"].value)
 CRS_GE3 = {"b_all": 5, "b_nhl": 8}
 NO_CRS = {"b_all": 1, "b_nhl": 1}  # 117 of 119 had CRS: 2 without (split between the diseases assumed)
 MINORS = {"b_all": 6, "b_nhl": 2}  # 111 adults (93.3%; the printed 93.5% is reached by no count of 119)
@@ -603,6 +604,22 @@ def _window_counts(disease: str, expected: tuple[int, ...]):
     return check
 
 
+#: text numbers that are the same allocated count as a Table 1 row (the text's percentages use the evaluable
+#: 26 / 74 as denominator, ledger inconsistency nr_denominators): the Table 1 constraint fixes them too
+SAME_COUNT = {
+    ("excluded", "ball"): ("p1_not_eval_ball",), ("excluded", "bnhl"): ("p1_not_eval_bnhl",),
+    ("nr", "ball"): ("p1_nr_ball_pct",), ("nr", "bnhl"): ("p1_nr_bnhl_pct",),
+    ("relapse", "ball"): ("p1_relapse_ball_pct",), ("relapse", "bnhl"): ("p1_relapse_bnhl_pct",),
+}
+
+
+def _km_target_text(ledger_id: str) -> str:
+    """``78.86 (60.70-89.32)``: the printed estimate and CI of a ledger entry, as printed."""
+    entry = load_ledger()[ledger_id]
+    low, high = entry.ci_literals()
+    return f"{entry.published_numbers()[0]} ({low}-{high})"
+
+
 def _table1_constraints() -> list[Constraint]:
     out = []
     label = {"b_all": "ball", "b_nhl": "bnhl"}
@@ -643,7 +660,7 @@ def _table1_constraints() -> list[Constraint]:
             n = targets[stem][d]
             out.append(Constraint(f"t1_{stem}_{label[disease]}", str(n),
                                   _count(disease, lambda t, m=mask: m(t).fillna(False).astype(bool), n),
-                                  (f"{ledger}_{label[disease]}",)))
+                                  (f"{ledger}_{label[disease]}", *SAME_COUNT.get((stem, label[disease]), ()))))
         for column, stem, decimals in (("age_years", "age", 0), ("car19_dose", "car19_dose", 2),
                                        ("car22_dose", "car22_dose", 2), ("il6_max_pg_ml", "il6_max", 2),
                                        ("il6_peak_day", "il6_peak_day", 0), ("ferritin_max_ug_l", "ferritin_max", 1),
@@ -710,7 +727,8 @@ def _text_constraints() -> list[Constraint]:
         Constraint("relapse_windows_ball", "5/0/1/3/2", _window_counts("b_all", (5, 0, 1, 3, 2)),
                    tuple(f"p1_fig1b_relapse_{w}_ball" for w in ("0_6m", "6_12m", "12_18m", "18_24m", "gt24m"))),
         Constraint("relapse_windows_bnhl", "22/3/2/1/2", _window_counts("b_nhl", (22, 3, 2, 1, 2)),
-                   tuple(f"p1_fig1b_relapse_{w}_bnhl" for w in ("0_6m", "6_12m", "12_18m", "18_24m", "gt24m"))),
+                   (*(f"p1_fig1b_relapse_{w}_bnhl" for w in ("0_6m", "6_12m", "12_18m", "18_24m", "gt24m")),
+                    "p1_early_relapse_pct")),
         Constraint("nrer_ball", "8 NR/ER of 26", _count("b_all", lambda t: derive.response_group(t) == "nr_er", 8),
                    ("p1_nrer_ball_pct",)),
         Constraint("nrer_bnhl", "31 NR/ER of 74", _count("b_nhl", lambda t: derive.response_group(t) == "nr_er", 31),
@@ -719,11 +737,12 @@ def _text_constraints() -> list[Constraint]:
                    ("p1_rem6m_ball_pct",)),
         Constraint("rem6m_bnhl", "43 of 74", _count("b_nhl", lambda t: derive.response_group(t) == "remission", 43),
                    ("p1_rem6m_bnhl_pct",)),
-        Constraint("os12_ball", "78.86 (60.70-89.32)", _km("b_all", "os"), ("p1_s3a_os12_ball",)),
-        Constraint("os12_bnhl", "53.06 (41.81-63.10)", _km("b_nhl", "os"), ("p1_s3a_os12_bnhl",)),
-        Constraint("pfs12_ball", "69.89 (51.24-82.53)", _km("b_all", "pfs"), ("p1_s3b_pfs12_ball",)),
-        Constraint("pfs12_bnhl", "49.30 (38.15-59.51)", _km("b_nhl", "pfs"), ("p1_s3b_pfs12_bnhl",)),
-        Constraint("crs_logrank_bnhl", "P = 0.0954 (PFS, grade 0-2 vs 3-5)", _logrank, ("p1_s3l_crs_logrank_p",)),
+        *(Constraint(f"{endpoint}12_{disease.replace('b_', 'b')}", _km_target_text(KM_IDS[(disease, endpoint)]),
+                     _km(disease, endpoint), (KM_IDS[(disease, endpoint)],))
+          for endpoint, disease in (("os", "b_all"), ("os", "b_nhl"), ("pfs", "b_all"), ("pfs", "b_nhl"))),
+        Constraint("crs_logrank_bnhl",
+                   f"P = {load_ledger()['p1_s3l_crs_logrank_p'].published_numbers()[0]} (PFS, grade 0-2 vs 3-5)",
+                   _logrank, ("p1_s3l_crs_logrank_p",)),
     ]
 
 

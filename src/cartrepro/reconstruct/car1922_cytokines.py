@@ -50,7 +50,6 @@ from scipy import stats
 from cartrepro.analysis.car1922 import derive as derive
 from cartrepro.analysis.car1922.cytokines import peak_table
 from cartrepro.analysis.car1922.cytokines import split as _split
-from cartrepro.ledger.scorecard import round_half_up
 from cartrepro.reconstruct.framework import (
     INPUT,
     Assumption,
@@ -62,6 +61,7 @@ from cartrepro.reconstruct.framework import (
 )
 from cartrepro.stats.diagnostics import auc, roc_curve, sens_spec_at, youden_cutoff
 from cartrepro.stats.ranks import mann_whitney_exact, rank_sum_distribution
+from cartrepro.stats.rounding import prints
 from cartrepro.stats.survival import logrank_test
 
 GENERATOR_VERSION = "1.0"
@@ -133,9 +133,6 @@ ASSUMPTIONS = [
 # ----- helpers --------------------------------------------------------------------------------------------
 
 
-def _digits(x: float, printed: str) -> bool:
-    decimals = len(printed.split(".")[1]) if "." in printed else 0
-    return round_half_up(x, decimals) == round_half_up(float(printed), decimals)
 
 
 def _exact_p_table(n1: int, n2: int) -> np.ndarray:
@@ -187,8 +184,8 @@ def _rank_pattern(rng, analyte: str):
         cases, controls = values[labels == 1], values[labels == 0]
         result = auc(cases, controls, direction="lower")
         point, low, high = AUC_CI[analyte]
-        if not (_digits(result.auc, point) and _digits(result.ci_hanley_mcneil[0], low)
-                and _digits(result.ci_hanley_mcneil[1], high)):
+        if not (prints(result.auc, point) and prints(result.ci_hanley_mcneil[0], low)
+                and prints(result.ci_hanley_mcneil[1], high)):
             return None
         cut = youden_cutoff(cases, controls, direction="lower")
         j_all = _youden_values(cases, controls)
@@ -296,7 +293,7 @@ def _training(rng, patients: pd.DataFrame, report: dict):
         n_below_all = cut + UNLABELLED_BELOW[MIP3A]
         high = pd.Series(~train["patient_id"].isin(full[:n_below_all]).to_numpy())
         p = _pfs_logrank(train, patients, high)
-        if not _digits(p, "0.0049"):
+        if not prints(p, "0.0049"):
             return None
         return specimens, full
 
@@ -344,7 +341,7 @@ def _correlate(rng, mip: pd.Series, order: np.ndarray, values: np.ndarray, train
 
     current = r_of(x)
     for swaps in range(1, 200_001):
-        if _digits(current.statistic, "0.430") and _digits(current.pvalue, "0.004"):
+        if prints(current.statistic, "0.430") and prints(current.pvalue, "0.004"):
             return order, swaps - 1
         c = classes[int(rng.integers(len(classes)))]
         i, j = rng.choice(c, 2, replace=False)
@@ -362,7 +359,7 @@ def _other_analyte(rng, analyte: str, train: pd.DataFrame, p_sub):
     """Values of one of the other 68 analytes for the 43 training specimens (a pd.Series by patient)."""
     p_all = _exact_p_table(13, 26)
     if analyte in HITS:
-        targets = [u for u in range(0, 169) if _digits(p_all[u], HITS[analyte])]
+        targets = [u for u in range(0, 169) if prints(p_all[u], HITS[analyte])]
     else:
         targets = [u for u in range(0, 339) if p_all[u] > 0.05]
     plan = VENN_PLAN.get(analyte, (False, False))
@@ -411,7 +408,7 @@ def _validation(rng, patients: pd.DataFrame, specimens: pd.DataFrame, report: di
         nr = np.r_[rng.choice(np.arange(36, 48), 5), rng.choice(np.arange(48, 56), 1)] / 10
         rem = np.r_[rng.choice(np.arange(38, 48), 5), rng.choice(np.arange(48, 60), 18)] / 10
         p = mann_whitney_exact(nr, rem).p_value
-        return (nr, rem) if _digits(p, "0.0173") else None
+        return (nr, rem) if prints(p, "0.0173") else None
 
     (nr, rem), report["validation_value_draws"] = first_accepted(values_attempt, "validation P = 0.0173",
                                                                  MAX_DRAWS)
@@ -426,7 +423,7 @@ def _validation(rng, patients: pd.DataFrame, specimens: pd.DataFrame, report: di
             out[p] = unl_value
         series = pd.Series(out).loc[val["patient_id"]]
         p = _pfs_logrank(val, patients, pd.Series(series.to_numpy() > cut))
-        return series if _digits(p, "0.0190") else None
+        return series if prints(p, "0.0190") else None
 
     series, report["validation_assignment_draws"] = first_accepted(assign_attempt, "Fig. 1i log-rank P = 0.0190",
                                                                    MAX_DRAWS)
@@ -461,7 +458,7 @@ def _tissue(rng, patients: pd.DataFrame, report: dict) -> pd.DataFrame:
         raw = 0.802 * z + math.sqrt(1 - 0.802**2) * noise
         values = np.round(20 + 6 * raw, 1)
         r = stats.pearsonr(values, pfs)
-        return values if values.min() > 0 and _digits(r.statistic, "0.802") and _digits(r.pvalue, "0.005") else None
+        return values if values.min() > 0 and prints(r.statistic, "0.802") and prints(r.pvalue, "0.005") else None
 
     values, report["tissue_draws"] = first_accepted(attempt, "tissue r = 0.802, P = 0.005", MAX_DRAWS)
     return pd.DataFrame({"specimen_id": [f"{p}-T" for p in ids], "patient_id": ids, "tissue": "tumour",
@@ -524,7 +521,7 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
     def screen_p(analyte, printed):
         def check(t):
             p = mann_whitney_exact(*_split(peak(t, "training", analyte))).p_value
-            return f"{p:.5f}", _digits(p, printed)
+            return f"{p:.5f}", prints(p, printed)
         return check
 
     def others(t):
@@ -552,7 +549,7 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
             lo, med, hi = FC_RANGE[analyte]
             got = (float(v.median()), float(v.min()), float(v.max()))
             return f"{got[0]:.3f} ({got[1]:.3f}-{got[2]:.3f}), n={len(v)}", (
-                len(v) == 43 and all(_digits(g, f"{w:.3f}") for g, w in zip(got, (med, lo, hi), strict=True)))
+                len(v) == 43 and all(prints(g, f"{w:.3f}") for g, w in zip(got, (med, lo, hi), strict=True)))
         return check
 
     def correlation(t):
@@ -560,7 +557,7 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
         b = peak(t, "training", EOTAXIN).set_index("patient_id")["fold_change"].loc[a.index]
         r = stats.pearsonr(a, b)
         return f"r = {r.statistic:.4f}, P = {r.pvalue:.5f}, n = {len(a)}", (
-            _digits(r.statistic, "0.430") and _digits(r.pvalue, "0.004"))
+            prints(r.statistic, "0.430") and prints(r.pvalue, "0.004"))
 
     def roc(analyte):
         def check(t):
@@ -572,8 +569,8 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
             text = (f"AUC {res.auc:.4f} ({res.ci_hanley_mcneil[0]:.4f}-{res.ci_hanley_mcneil[1]:.4f}), cutoff "
                     f"{cut.threshold:.4f}, sens {ss.sensitivity.k}/{ss.sensitivity.n}, "
                     f"spec {ss.specificity.k}/{ss.specificity.n}")
-            ok = (_digits(res.auc, point) and _digits(res.ci_hanley_mcneil[0], low)
-                  and _digits(res.ci_hanley_mcneil[1], high) and _digits(cut.threshold, f"{CUTOFF[analyte]:.3f}")
+            ok = (prints(res.auc, point) and prints(res.ci_hanley_mcneil[0], low)
+                  and prints(res.ci_hanley_mcneil[1], high) and prints(cut.threshold, f"{CUTOFF[analyte]:.3f}")
                   and ss.sensitivity.k == BELOW[analyte][0] and ss.specificity.k == 26 - BELOW[analyte][1])
             return text, ok
         return check
@@ -581,7 +578,7 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
     def mw(cohort, printed):
         def check(t):
             p = mann_whitney_exact(*_split(peak(t, cohort))).p_value
-            return f"{p:.5f}", _digits(p, printed)
+            return f"{p:.5f}", prints(p, printed)
         return check
 
     def km(cohort, printed):
@@ -589,7 +586,7 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
             frame = peak(t, cohort)
             p = logrank_test(frame["pfs_day"].astype(float), frame["pfs_event"].astype(bool),
                              frame["fold_change"] > CUTOFF[MIP3A]).p_value
-            return f"{p:.5f} (n = {len(frame)})", _digits(p, printed)
+            return f"{p:.5f} (n = {len(frame)})", prints(p, printed)
         return check
 
     def validation_ss(t):
@@ -609,7 +606,7 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
         ok_set = bool(((pfs["disease"] == "b_nhl") & (pfs["outcome"] == "relapse")).all())
         r = stats.pearsonr(tissue["cd3_infiltration"], pfs["pfs_day"].astype(float))
         return (f"n = {len(tissue)}, r = {r.statistic:.4f}, P = {r.pvalue:.5f}",
-                ok_set and len(tissue) == 10 and _digits(r.statistic, "0.802") and _digits(r.pvalue, "0.005"))
+                ok_set and len(tissue) == 10 and prints(r.statistic, "0.802") and prints(r.pvalue, "0.005"))
 
     def labels(cohort, target):
         def check(t):

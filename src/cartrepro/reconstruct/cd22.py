@@ -38,7 +38,7 @@ import yaml
 
 from cartrepro.analysis.cd22 import derive as derive
 from cartrepro.ledger.entries import load_ledger
-from cartrepro.ledger.scorecard import MATCHES, UNATTAINABLE, Computed, format_computed, match, round_half_up
+from cartrepro.ledger.scorecard import MATCHES, UNATTAINABLE, Computed, format_computed, match
 from cartrepro.reconstruct.framework import (
     ASSUMED,
     ILLUSTRATIVE,
@@ -53,6 +53,7 @@ from cartrepro.reconstruct.framework import (
     provenance_record,
 )
 from cartrepro.stats.groups import mann_whitney, spearman, student_t
+from cartrepro.stats.rounding import prints, round_half_up
 from cartrepro.stats.survival import km_at
 
 GENERATOR_VERSION = "1.2"
@@ -225,10 +226,11 @@ def _allocate(rng: np.random.Generator) -> pd.DataFrame:
     return table
 
 
-def _prints(p: float, printed: str) -> bool:
-    """True when ``p`` rounds (half up) to the printed digits."""
-    decimals = len(printed.split(".")[1]) if "." in printed else 0
-    return str(round_half_up(p, decimals)) == printed
+
+
+def printed(ledger_id: str) -> str:
+    """The printed digits of a single-number ledger entry (``"0.048"``): the target of a search."""
+    return load_ledger()[ledger_id].published_numbers()[0]
 
 
 def _shift_to_p(fixed_a: np.ndarray, moving: np.ndarray, printed: str, low: float, high: float,
@@ -258,7 +260,7 @@ def _shift_to_p(fixed_a: np.ndarray, moving: np.ndarray, printed: str, low: floa
     for _ in range(200):
         mid = (lo + hi) / 2
         p = p_of(mid)
-        if _prints(p, printed):
+        if prints(p, printed):
             return mid
         if (p < target) == rising:
             lo = mid
@@ -288,7 +290,7 @@ def _descriptives(rng: np.random.Generator, table: pd.DataFrame, search: dict) -
         pair = (dose[non_tx], dose[tx])
         p_values = (student_t(*pair).p_value, mann_whitney(*pair).p_value,
                     mann_whitney(*pair, continuity=False).p_value)
-        return True if all(_prints(p, "0.001") for p in p_values) else None
+        return True if all(prints(p, printed("p2_dose_p")) for p in p_values) else None
 
     _, search["dose_draws"] = first_accepted(attempt, "the dose P value 0.001", MAX_DRAWS)
     table["dose_1e5_per_kg"] = dose
@@ -347,20 +349,20 @@ def _kinetics(rng: np.random.Generator, table: pd.DataFrame, search: dict) -> No
     peak[dli] = 0.5
     # Fig 2b: objective responders (CR + PR, 25) vs non-responders (5) among the 30 evaluated
     responders = table.index[role.isin(["cr", "pr_emd"])]
-    shift = _shift_to_p(peak[nr].to_numpy(), peak[responders].to_numpy(), "0.048", -0.5, 40.0)
+    p_response, p_severe = printed("p2_fig2b_p_expansion_response"), printed("p2_fig3b_p_severe_ae")
+    shift = _shift_to_p(peak[nr].to_numpy(), peak[responders].to_numpy(), p_response, -0.5, 40.0)
     peak[responders] = np.round(peak[responders] + shift, 2)
     # Fig 3b: the 4 fatal severe AEs vs the other 30 (the grade-5 patient's 0.5% stays as stated)
     deaths = table.index[role.str.startswith("death")]
     others = table.index.difference(deaths)
     free = deaths.difference(dli)
     base = peak[free].to_numpy()
-    shift = _shift_to_p(peak[others].to_numpy(), base, "0.361", -base.min() + 0.1, 60.0,
+    shift = _shift_to_p(peak[others].to_numpy(), base, p_severe, -base.min() + 0.1, 60.0,
                         fixed_b=peak[dli].to_numpy())
     peak[free] = np.round(base + shift, 2)
-    for printed, group in (("0.048", responders), ("0.361", deaths)):
-        rest = nr if printed == "0.048" else others
-        if not _prints(student_t(peak[group], peak[rest]).p_value, printed):
-            raise ReconstructionError(f"peak levels rounded away from P = {printed}")
+    for target, group, rest in ((p_response, responders, nr), (p_severe, deaths, others)):
+        if not prints(student_t(peak[group], peak[rest]).p_value, target):
+            raise ReconstructionError(f"peak levels rounded away from P = {target}")
     table["peak_car_pct_cd3"] = peak
 
     expanded = table.index.difference(no_expansion)
@@ -386,14 +388,15 @@ def _kinetics(rng: np.random.Generator, table: pd.DataFrame, search: dict) -> No
     persistence[rng.permutation(rest)] = values
     table["persistence_days"] = persistence
 
-    for column, printed, noise in (("il2_fold_increase", "0.59", 0.9), ("tnfa_fold_increase", "0.43", 1.3)):
+    for column, rho, noise in (("il2_fold_increase", printed("p2_kin_spearman_il2"), 0.9),
+                               ("tnfa_fold_increase", printed("p2_kin_spearman_tnfa"), 1.3)):
         log_peak = np.log1p(peak.to_numpy())
 
-        def attempt(noise=noise, printed=printed, log_peak=log_peak):
+        def attempt(noise=noise, rho=rho, log_peak=log_peak):
             values = np.round(np.exp(0.6 * log_peak + rng.normal(0, noise, len(table))) + 1, 1)
-            return values if _prints(spearman(peak, values).statistic, printed) else None
+            return values if prints(spearman(peak, values).statistic, rho) else None
 
-        values, search[f"{column}_draws"] = first_accepted(attempt, f"Spearman rho = {printed} for {column}",
+        values, search[f"{column}_draws"] = first_accepted(attempt, f"Spearman rho = {rho} for {column}",
                                                            MAX_DRAWS)
         table[column] = values
 
@@ -413,9 +416,10 @@ def _neurotoxicity(rng: np.random.Generator, table: pd.DataFrame, search: dict) 
             return None
         mask = table.index.isin(chosen)
         p = student_t(table.loc[mask, "peak_car_pct_cd3"], table.loc[~mask, "peak_car_pct_cd3"]).p_value
-        return chosen if _prints(p, "0.518") else None
+        return chosen if prints(p, target) else None
 
-    chosen, search["neurotoxicity_draws"] = first_accepted(attempt, "the neurotoxicity P value 0.518", MAX_DRAWS)
+    target = printed("p2_fig3b_p_neuro")
+    chosen, search["neurotoxicity_draws"] = first_accepted(attempt, f"the neurotoxicity P value {target}", MAX_DRAWS)
     slots = {"grade": [2, 1, 1, 1, 1, 1], "onset": [7, 1, 8, 8, 12, 17], "resolution": [10, 5, 15, 15, 16, 17]}
     order = list(chosen)
     day10 = [i for i in order if table.loc[i, "death_day"] == 10]
@@ -504,13 +508,19 @@ def _km_constraint(analysis, target_pct: float, low: float, high: float, failure
     return check
 
 
+def _figure4_constraint(ledger_id: str, analysis, failure: bool = False) -> Constraint:
+    """A Figure 4 estimate with its CI, target read from the ledger (value, CI bounds, printed literals)."""
+    entry = load_ledger()[ledger_id]
+    low, high = entry.ci_literals()
+    return Constraint(ledger_id.removeprefix("p2_"), f"{entry.published_numbers()[0]} ({low}-{high})",
+                      _km_constraint(analysis, float(entry.value), float(entry.ci_low), float(entry.ci_high),
+                                     failure=failure), (ledger_id,))
+
+
 FIGURE4_CONSTRAINTS = [
-    Constraint("fig4a_lfs_1y", "71.6 (44.2-99.0)", _km_constraint(derive.lfs_after_hct, 71.6, 44.2, 99.0),
-               ("p2_fig4a_lfs_1y",)),
-    Constraint("fig4b_relapse_1y", "9.1 (0.0-26.2)",
-               _km_constraint(derive.relapse_after_hct, 9.1, 0.0, 26.2, failure=True), ("p2_fig4b_relapse_1y",)),
-    Constraint("fig4c_lfs_1y", "58.1 (35.2-81.0)", _km_constraint(derive.lfs_of_cr_patients, 58.1, 35.2, 81.0),
-               ("p2_fig4c_lfs_1y",)),
+    _figure4_constraint("p2_fig4a_lfs_1y", derive.lfs_after_hct),
+    _figure4_constraint("p2_fig4b_relapse_1y", derive.relapse_after_hct, failure=True),
+    _figure4_constraint("p2_fig4c_lfs_1y", derive.lfs_of_cr_patients),
 ]
 
 

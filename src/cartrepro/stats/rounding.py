@@ -37,5 +37,36 @@ def spss_round(x: float, decimals: int) -> float:
     value = float(x)  # also turns numpy scalars into a plain float, whose repr is just the number
     if not math.isfinite(value):
         return value
+    return float(round_half_up(value, decimals))
+
+
+def round_half_up(x: float, decimals: int) -> Decimal:
+    """``x`` rounded half up to ``decimals`` places as an exact :class:`~decimal.Decimal` (keeps trailing
+    zeros: ``str(round_half_up(60.7, 2)) == "60.70"``), the one half-up rounder of the project.
+
+    Like :func:`spss_round`, it rounds the float's shortest decimal representation (its ``repr``).
+
+    Examples
+    --------
+    >>> str(round_half_up(0.125, 2)), str(round_half_up(26.15, 1)), str(round_half_up(60.7, 2))
+    ('0.13', '26.2', '60.70')
+    """
     quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP, context=_CONTEXT))
+    return Decimal(repr(float(x))).quantize(quantum, rounding=ROUND_HALF_UP, context=_CONTEXT)
+
+
+def printed_decimals(literal: str) -> int:
+    """How many decimals a printed number shows: ``"0.0954"`` -> 4, ``"60.70"`` -> 2, ``"55"`` -> 0."""
+    return len(literal.split(".")[1]) if "." in literal else 0
+
+
+def prints(x: float, printed: str) -> bool:
+    """True when ``x`` rounded half up to the printed precision is the printed number.
+
+    Examples
+    --------
+    >>> prints(0.04849, "0.048"), prints(0.0485, "0.048"), prints(60.704, "60.70")
+    (True, False, True)
+    """
+    decimals = printed_decimals(printed)
+    return round_half_up(x, decimals) == Decimal(printed).quantize(Decimal(1).scaleb(-decimals))
