@@ -108,8 +108,9 @@ show_all(page.example_problem(row=2, column="relapse_day", value="4.5"))
 # `cartrepro build` validates the data first; if the data breaks the contract it stops before running any
 # notebook, prints the report and leaves a previously built site untouched. Otherwise it runs every
 # notebook on your cohort and renders the book into the output folder, with `results.json` and
-# `scorecard.csv` beside it. On data other than the shipped cohorts the reproduced values are shown
-# without verdicts (a "differs" would compare your patients with the paper's).
+# `scorecard.csv` beside it. On data other than the shipped cohorts every number is compared with the
+# paper's printed value (`match`: matches, differs, ...) and the pages name the data as yours; the
+# `evidence` column, which says what a match on the synthetic reconstruction can show, stays empty.
 #
 # ```
 # .venv/bin/cartrepro build --data /path/to/cohort --out /path/to/output [--jobs N] [--param KEY=VALUE]
