@@ -20,6 +20,7 @@ import pandas as pd
 from cartrepro.ledger.entries import entry, load_ledger
 from cartrepro.methods.cards import card_key
 from cartrepro.paths import NOTEBOOKS_DIR, is_shipped_cohort
+from cartrepro.stats.rounding import printed_decimals
 
 __all__ = ["decimals_of", "ledger_pages", "no_panel", "no_panels", "numbers_using", "other_data_note", "page_title",
            "published_by", "summarise_entries"]
@@ -47,8 +48,7 @@ def other_data_note(data_dir, paper: str) -> str | None:
 
 def decimals_of(ledger_id: str) -> int:
     """The printed precision of a ledger value: 0.0018 -> 4, 70.5 -> 1, 76 -> 0."""
-    number = entry(ledger_id).published_numbers()[0]
-    return len(number.split(".")[1]) if "." in number else 0
+    return printed_decimals(entry(ledger_id).published_numbers()[0])
 
 
 def summarise_entries(entries, max_examples: int = 3) -> pd.DataFrame:

@@ -56,7 +56,13 @@ def round_half_up(x: float, decimals: int) -> Decimal:
 
 
 def printed_decimals(literal: str) -> int:
-    """How many decimals a printed number shows: ``"0.0954"`` -> 4, ``"60.70"`` -> 2, ``"55"`` -> 0."""
+    """How many decimals a printed number shows: ``"0.0954"`` -> 4, ``"60.70"`` -> 2, ``"55"`` -> 0.
+
+    Examples
+    --------
+    >>> printed_decimals("0.0954"), printed_decimals("60.70"), printed_decimals("55")
+    (4, 2, 0)
+    """
     return len(literal.split(".")[1]) if "." in literal else 0
 
 
