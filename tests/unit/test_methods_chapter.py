@@ -117,3 +117,22 @@ def test_survival_chapter_on_the_shipped_cohort_reads_the_paper_s_method():
     spss = glance.loc[glance.index.str.startswith("Plain S ± z·SE from the SPSS table")].iloc[0]
     assert list(spss) == ["71.6 (44.2–99.0) (yes)", "9.1 (0.0–26.2) (yes)", "58.1 (35.2–81.0) (yes)"]
     assert "upper 26.1 vs 26.2" in chapter.changed_digits()
+
+
+def test_survival_chapter_without_transplanted_patients_shows_figure_4c_only(tmp_path):
+    """Nobody transplanted: Figures 4a and 4b have no analysis set; the page says so and shows 4c."""
+    import shutil
+
+    shutil.copytree(SHIPPED_DATA_DIR / "cd22", tmp_path / "cd22")
+    table = tmp_path / "cd22" / "patients.csv"
+    patients = pd.read_csv(table, dtype=str, keep_default_na=False)
+    patients["hct_day"] = ""
+    patients.loc[patients["death_cause"] == "transplant_related", "death_cause"] = "other"
+    patients.to_csv(table, index=False)
+    chapter = SurvivalChapter(tmp_path, horizon_days=365, spss_decimals=3)
+    assert list(chapter.cases) == ["4c"]
+    opening = " ".join(x for x in _items(chapter.opening()))
+    assert "Not shown on this cohort" in opening and "Fig 4a" in opening and "Fig 4b" in opening
+    assert chapter.competing_risks().startswith("*This comparison cannot be computed on this cohort")
+    assert list(chapter.at_a_glance().columns) == ["method", "Fig 4c · 1-year LFS of all CR patients"]
+    assert "the one number shown" in _items(chapter.transforms())[-1]

@@ -28,6 +28,7 @@ __all__ = ["CR_KEYS", "KM_KEYS", "Fig4Case", "SurvivalChapter"]
 #: the rows of card 2 (transforms) and card 4 (competing risks)
 KM_KEYS = ["published", "spss_plain", "plain", "log", "log_log", "lifelines"]
 CR_KEYS = ["published", "spss_plain", "plain", "aalen_johansen", "aalen_johansen_plain", "lifelines_aalen_johansen"]
+NOT_HERE = "*This comparison cannot be computed on this cohort (see the list under the first cell).*"
 _PANEL_HEADINGS = {
     "default_of": "default in", "estimate": "estimate %", "std_err": "SE %", "ci_low": "lower %",
     "ci_high": "upper %", "printed_as": "prints as",
@@ -60,8 +61,10 @@ class SurvivalChapter:
         self.horizon_days = horizon_days
         self.spss_decimals = spss_decimals
         self.no_data = no_panel("P2 data", "cd22/")
+        self.skipped: list[str] = []  # the numbers whose analysis set is empty on this cohort
         cohort = load_paper(data_dir, "cd22")
-        self.cases = {} if cohort is None else self._cases(cohort["patients"])
+        self.have = cohort is not None
+        self.cases = self._cases(cohort["patients"]) if self.have else {}
 
     def _cases(self, patients: pd.DataFrame) -> dict[str, Fig4Case]:
         relapse = derive.relapse_after_hct(patients)
@@ -74,6 +77,9 @@ class SurvivalChapter:
         ]
         cases = {}
         for figure, ledger_id, title, table, failure, competing in specs:
+            if table.empty:
+                self.skipped.append(f"Fig {figure} ({title}: nobody in the analysis set)")
+                continue
             published = entry(ledger_id)
             triple = (published.value, published.ci_low, published.ci_high)
             panel = km_method_panel(table["time_days"], table["event"], self.horizon_days, triple, failure=failure,
@@ -83,22 +89,28 @@ class SurvivalChapter:
 
     # ------------------------------------------------------------------------------------------ the page
 
-    def opening(self) -> str | None:
-        """What the first cell says: no data at all, or data other than the shipped cohort, or nothing."""
-        if not self.cases:
+    def _missing(self) -> str:
+        return self.no_data if not self.have else NOT_HERE
+
+    def opening(self) -> list | str:
+        """What the first cell says: no data, the numbers this cohort cannot show, data other than the shipped
+        cohort."""
+        if not self.have:
             return no_panels("P2 data", "cd22/")
-        return other_data_note(self.data_dir, "cd22")
+        skipped = ("**Not shown on this cohort** (an analysis set is empty): " + "; ".join(self.skipped) + "."
+                   if self.skipped else None)
+        return [skipped, other_data_note(self.data_dir, "cd22")]
 
     def at_a_glance(self) -> pd.DataFrame | str:
         """Every method applied to the three numbers: what it prints and whether that is the paper's."""
         if not self.cases:
-            return self.no_data
+            return self._missing()
         return would_print_matrix({case.label: case.panel for case in self.cases.values()})
 
     def changed_digits(self) -> str:
         """One line per method whose default would have changed a published digit."""
         if not self.cases:
-            return self.no_data
+            return self._missing()
         lines = []
         for figure, case in self.cases.items():
             for _, row in case.panel[case.panel["would_print"] == "no"].iterrows():
@@ -109,7 +121,7 @@ class SurvivalChapter:
     def tools(self) -> list | str:
         """Card 1: the point estimate and Greenwood SE from each tool, and whether the tools agree."""
         if not self.cases:
-            return self.no_data
+            return self._missing()
         tools = pd.concat(
             [km_tools_panel(c.table["time_days"], c.table["event"], self.horizon_days, failure=c.failure,
                             spss_decimals=self.spss_decimals).assign(figure=f"Fig {f}")
@@ -136,7 +148,7 @@ class SurvivalChapter:
     def transforms(self) -> list | str:
         """Card 2: each number with every interval transform, and which transform prints the paper's digits."""
         if not self.cases:
-            return self.no_data
+            return self._missing()
         items: list = []
         for figure, case in self.cases.items():
             items += [f"**{case.label}** — printed: {case.printed}", self.figure_table(figure, KM_KEYS)]
@@ -146,13 +158,14 @@ class SurvivalChapter:
         rows = {f: c.panel.set_index("key").loc[key] for f, c in self.cases.items()}
         misses = [f"Fig {f} ({row['differs']})" for f, row in rows.items() if row["would_print"] == "no"]
         name = next(iter(rows.values()))["method"]
-        return f"- {name}: " + ("prints the paper's digits for all three numbers." if not misses
+        every = {1: "the one number shown", 2: "both numbers shown"}.get(len(self.cases), "all three numbers")
+        return f"- {name}: " + (f"prints the paper's digits for {every}." if not misses
                                 else "changes " + "; ".join(misses) + ".")
 
     def spss_rounding(self) -> list | str:
         """Card 3: S and SE as computed and as SPSS shows them, the interval from each, and what changes."""
         if not self.cases:
-            return self.no_data
+            return self._missing()
         rows = [self._rounding_row(case) for case in self.cases.values()]
         z_changes = [row.pop("z changes") for row in rows]
         table = pd.DataFrame(rows)
@@ -195,7 +208,7 @@ class SurvivalChapter:
     def competing_risks(self) -> list | str:
         """Card 4: Figure 4b's relapse rate by 1 − KM and by the Aalen-Johansen CIF, and why they agree."""
         if "4b" not in self.cases:
-            return self.no_data
+            return self._missing()
         case = self.cases["4b"]
         panel = case.panel.set_index("key")
         same = abs(panel.at["aalen_johansen", "estimate"] - panel.at["plain", "estimate"]) < 1e-9
