@@ -122,6 +122,8 @@ def hits_table(result: Results, alpha: float = 0.05) -> pd.DataFrame:
     if frame is None or frame.empty:
         return pd.DataFrame(columns=["analyte"])
     hit = frame.loc[frame["p"] < alpha, "analyte"].unique()
+    if not len(hit):  # nothing significant (e.g. the small example cohort): an empty table, not an IndexError
+        return pd.DataFrame(columns=["analyte"])
     wide = frame[frame["analyte"].isin(hit)].pivot(index="analyte", columns="screen", values=["p", "q_bh"])
     wide.columns = [f"{'P' if v == 'p' else 'q'} {SCREEN_LABELS[s]}" for v, s in wide.columns]
     order = [f"{v} {SCREEN_LABELS[s]}" for s in SCREEN_LABELS for v in ("P", "q") if f"{v} {SCREEN_LABELS[s]}" in wide]

@@ -1,0 +1,143 @@
+"""Invariances of the book's numbers (issue 13, item 4).
+
+* Shuffling the rows of every table, and renaming every id consistently across tables (patient, sample,
+  specimen), leaves every outcome unchanged, apart from the values the paper ties to a patient number
+  (P2 Fig 5 names patients 11, 13, 27 and 33).
+* A strictly increasing transform of the cytokine values leaves every rank-based result unchanged (AUCs and
+  their Hanley-McNeil intervals, exact Mann-Whitney P values, sensitivity and specificity with their intervals,
+  the log-rank P of the split at the cutoff, the screen's hits and the Fig. 1c pick) and moves the Youden
+  cutoff to the midpoint of the transformed neighbours.
+
+Drawn over the oracle's 24 cohorts (``tests/oracle/cohorts``) and a seed for the permutation and the names.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import strategies  # noqa: F401 (registers and loads the Hypothesis profile)
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cartrepro.analysis.pages import all_pages
+from cartrepro.analysis.results import NotComputable, Value
+from cartrepro.contract import load_paper
+
+COHORTS = sorted(p.name for p in (Path(__file__).resolve().parents[1] / "oracle" / "cohorts").iterdir())
+ROOT = Path(__file__).resolve().parents[1] / "oracle" / "cohorts"
+FAST = {"review_p1_cutoff": {"n_boot": 50}}
+ID_COLUMNS = ("patient_id", "sample_id", "specimen_id")
+TIED_TO_PATIENT_NUMBERS = ("p2_fig5_relapse_pt",)
+#: known violation, reported to the lead: the review chapter's bootstrap resamples rows in table order, so its
+#: optimism estimates change with the order of the rows (test_review_bootstrap_depends_on_row_order below)
+ORDER_DEPENDENT = ("review_p1_mip3a_auc_optimism", "review_p1_mip3a_youden_accuracy_corrected")
+#: P1 ids that are not functions of ranks of the cytokine values (medians, ranges, Pearson r, the cutoff)
+NOT_RANK_BASED = ("p1_fc_", "p1_s3e_corr_", "p1_fig1e_cutoff_", "review_")
+
+
+def outcomes(paper: str, tables: dict) -> dict:
+    merged = {}
+    for page in all_pages():
+        if page.paper != paper:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            merged.update(page.compute(tables, **(page.defaults() | FAST.get(page.notebook, {}))).outcomes)
+    return merged
+
+
+def same(a, b) -> bool:
+    if isinstance(a, NotComputable) or isinstance(b, NotComputable):
+        return type(a) is type(b)
+    return equal_values(a.value, b.value) and (a.ci is None) == (b.ci is None) and (
+        a.ci is None or all(equal_values(x, y) for x, y in zip(a.ci, b.ci, strict=True)))
+
+
+def equal_values(a, b) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(equal_values(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+
+
+def shuffled_and_renamed(tables: dict, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    names: dict[str, str] = {}
+
+    def rename(value):
+        if value is pd.NA or value is None:
+            return value
+        if value not in names:
+            names[value] = f"id{rng.integers(10**9):09d}"
+        return names[value]
+
+    out = {}
+    for name, frame in tables.items():
+        frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+        for column in ID_COLUMNS:
+            if column in frame:
+                frame[column] = frame[column].map(rename).astype(frame[column].dtype)
+        out[name] = frame
+    return out
+
+
+@given(cohort=st.sampled_from(COHORTS), seed=st.integers(0, 2**32 - 1), paper=st.sampled_from(["cd22", "car1922"]))
+def test_row_order_and_ids_do_not_matter(cohort, seed, paper):
+    tables = load_paper(ROOT / cohort, paper)
+    before = outcomes(paper, tables)
+    after = outcomes(paper, shuffled_and_renamed(tables, seed))
+    assert before.keys() == after.keys()
+    differ = [i for i in before if not i.startswith(TIED_TO_PATIENT_NUMBERS + ORDER_DEPENDENT)
+              and not same(before[i], after[i])]
+    assert not differ, {i: (before[i], after[i]) for i in differ}
+
+
+@pytest.mark.xfail(strict=True, reason="the review bootstrap resamples rows in table order (reported)")
+def test_review_bootstrap_depends_on_row_order():
+    tables = load_paper(ROOT / "oracle_01", "car1922")
+    before = outcomes("car1922", tables)
+    after = outcomes("car1922", shuffled_and_renamed(tables, 0))
+    assert all(same(before[i], after[i]) for i in before if i.startswith(ORDER_DEPENDENT))
+
+
+def transform(x):
+    """Strictly increasing and positive on (0, inf)."""
+    return 3.0 * np.asarray(x, dtype=float) ** 1.5 + np.log1p(np.asarray(x, dtype=float))
+
+
+def neighbours(values: np.ndarray, cutoff: float) -> tuple[float, float]:
+    return float(values[values < cutoff].max()), float(values[values > cutoff].min())
+
+
+@given(cohort=st.sampled_from(COHORTS))
+def test_monotone_transform_of_cytokines(cohort):
+    tables = load_paper(ROOT / cohort, "car1922")
+    if tables.get("cytokines") is None:
+        return
+    moved = dict(tables)
+    moved["cytokines"] = tables["cytokines"].assign(fold_change=transform(tables["cytokines"]["fold_change"]))
+    before, after = outcomes("car1922", tables), outcomes("car1922", moved)
+    rank_based = [i for i in before if not i.startswith(NOT_RANK_BASED)]
+    differ = [i for i in rank_based if not same(before[i], after[i])]
+    assert not differ, {i: (before[i], after[i]) for i in differ}
+    cyto = tables["cytokines"]
+    for analyte, suffix in (("MIP3α", "mip3a"), ("Eotaxin", "eotaxin")):
+        ledger_id = f"p1_fig1e_cutoff_{suffix}"
+        old, new = before.get(ledger_id), after.get(ledger_id)
+        assert type(old) is type(new)
+        if isinstance(old, Value):
+            patients = tables["patients"]
+            evaluable = set(patients.loc[patients["outcome"] != "excluded", "patient_id"])  # the labelled ones
+            values = cyto.loc[(cyto["analyte"] == analyte) & (cyto["cohort"] == "training")
+                              & (cyto["timepoint"] == "il6_peak") & cyto["patient_id"].isin(evaluable),
+                              "fold_change"].to_numpy(float)
+            low, high = neighbours(values, old.value)
+            assert math.isclose(old.value, (low + high) / 2, rel_tol=1e-12)
+            expected = float((transform(low) + transform(high)) / 2)
+            assert math.isclose(new.value, expected, rel_tol=1e-12), (cohort, analyte, new.value, expected)
