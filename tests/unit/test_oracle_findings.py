@@ -35,8 +35,8 @@ def test_fig4_everyone_relapses_within_the_year_gives_0_without_a_ci():
 def test_review_screen_table_without_any_hit_is_empty():
     """The downloadable example cohort has no analyte with P < 0.05: the review page's table crashed
     (IndexError in cell 7 of review_p1_screen, found by the example-cohort build test)."""
-    from cartrepro.analysis.review.screen import hits_table
     from cartrepro.analysis.results import Results
+    from cartrepro.analysis.review.screen import hits_table
 
     result = Results()
     result.frames["screen"] = pd.DataFrame({"analyte": ["A", "B"], "screen": ["all", "all"], "p": [0.4, 0.9],
