@@ -55,6 +55,8 @@ from cartrepro.paths import SHIPPED_DATA_DIR, resolve_data_dir
 patients = load_paper(resolve_data_dir(data_dir), "car1922")["patients"]
 provenance = yaml.safe_load((SHIPPED_DATA_DIR / "car1922" / "provenance.yaml").read_text(encoding="utf-8"))
 search = provenance["search"]
+
+# %% tags=["hide-input"]
 display(Markdown(
     f"Generator `{provenance['generator']}` version {provenance['generator_version']}, seed "
     f"{provenance['seed']}; the CRS search accepted draw {search['crs_draws_tried']} "

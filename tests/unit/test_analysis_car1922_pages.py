@@ -82,3 +82,17 @@ def test_every_recording_p1_notebook_has_one_page():
     recording = sorted(p.stem for p in (ROOT / "notebooks").glob("p1_*.py")
                        if "record_all(" in p.read_text(encoding="utf-8"))
     assert set(recording) <= {page.notebook for page in car1922.PAGES}
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("p1_*.py")), ids=lambda p: p.stem)
+def test_p1_notebooks_are_views(notebook):
+    """Short code cells without definitions or branches: the analysis lives in cartrepro.analysis.car1922."""
+    text = notebook.read_text(encoding="utf-8")
+    cells = [c for c in text.split("# %%")[1:] if not c.startswith(" [markdown]")]
+    for cell in cells:
+        code = cell.split("\n", 1)[1].strip()
+        assert len(code.splitlines()) <= 15, f"{notebook.name}: a code cell of {len(code.splitlines())} lines"
+        tree = ast.parse(code)
+        for node in ast.walk(tree):
+            assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda), notebook.name
+            assert not isinstance(node, ast.If | ast.IfExp | ast.Try | ast.While), notebook.name
