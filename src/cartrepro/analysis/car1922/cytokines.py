@@ -109,11 +109,18 @@ def screen(cytokines: pd.DataFrame, patients: pd.DataFrame, *, cohort: str = "tr
     table's rows; ``disease`` restricts to one disease (Fig. 1c).
     """
     long = labelled_specimens(cytokines, patients, cohort=cohort, window_months=window_months)
-    if disease is not None:
-        long = long[long["disease"] == disease]
+    return screen_long(long if disease is None else long[(long["disease"] == disease).to_numpy(dtype=bool)])
+
+
+def screen_long(long: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`screen` of a :func:`labelled_specimens` table (already restricted as wanted)."""
+    names = long["analyte"].to_numpy(dtype=str)
+    group = long["group"].astype("string").fillna("").to_numpy(dtype=str)
+    values = long["fold_change"].to_numpy(dtype=float)
     rows = []
-    for analyte, frame in sorted(long.groupby("analyte"), key=lambda item: item[0]):
-        nr, rem = split(frame)
+    for analyte in sorted(set(names)):
+        own = names == analyte
+        nr, rem = values[own & (group == "nr_er")], values[own & (group == "remission")]
         test = mann_whitney_auto(nr, rem) if nr.size and rem.size else None
         rows.append({"analyte": analyte, "n_nr_er": nr.size, "n_remission": rem.size,
                      "median_nr_er": float(np.median(nr)) if nr.size else np.nan,

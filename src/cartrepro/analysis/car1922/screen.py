@@ -151,10 +151,9 @@ def subgroup_screen(tables: Mapping[str, pd.DataFrame], window_months: float = 6
     if cytokines is None:
         r.skip(SUBGROUP_IDS, NO_CYTOKINES)
         return r
-    p_by_disease = {}
-    for disease in derive.SUFFIX:
-        sub = cyto.screen(cytokines, patients, window_months=window_months, disease=disease)
-        p_by_disease[disease] = sub.set_index("analyte")["p"]
+    long = cyto.labelled_specimens(cytokines, patients, window_months=window_months)
+    p_by_disease = {d: cyto.screen_long(long[(long["disease"] == d).to_numpy(dtype=bool)]).set_index("analyte")["p"]
+                    for d in derive.SUFFIX}
     sig = {d: {a for a, p in ps.items() if p < alpha} for d, ps in p_by_disease.items()}
     r.frames["venn"] = sig
     if all(ps.isna().all() for ps in p_by_disease.values()):
