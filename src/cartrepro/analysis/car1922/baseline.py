@@ -59,7 +59,14 @@ def _count(mask: pd.Series) -> int:
 
 def table1_cells(tables: Mapping[str, pd.DataFrame]) -> Results:
     """Every recorded Table 1 cell by disease: N, each count k (the paper prints k and k/N) and each median
-    (range) as its three numbers; a disease without patients gets its medians declared not computable."""
+    (range) as its three numbers; a disease without patients gets its medians declared not computable.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> table1_cells(tiny_cohort()).value("p1_t1_age_median_bnhl")
+    57.5
+    """
     patients = tables["patients"]
     r = Results()
     for disease, suffix in derive.SUFFIX.items():
@@ -75,7 +82,14 @@ def table1_cells(tables: Mapping[str, pd.DataFrame]) -> Results:
 
 def pooled(tables: Mapping[str, pd.DataFrame]) -> Results:
     """The pooled numbers of the Results text: N, percentages of all patients, age and follow-up median (range),
-    prior HSCT counts, CRS shares and the doses as mean and SD (SD needs two patients)."""
+    prior HSCT counts, CRS shares and the doses as mean and SD (SD needs two patients).
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> pooled(tiny_cohort()).value("p1_crs_ge3_pct")
+    16.666666666666668
+    """
     p = tables["patients"].sort_values("patient_id", kind="mergesort")  # sums in one order, whatever the file's
     n = len(p)
     r = Results()

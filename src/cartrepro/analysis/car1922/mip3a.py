@@ -130,6 +130,12 @@ def training_and_validation(tables: Mapping[str, pd.DataFrame], analyte: str = P
 
     Frames: ``training`` and ``validation`` (peak tables), ``cutoff`` (float, or None with
     ``cutoff_reason``), ``cutoff_text`` (for prose), ``tests`` (P values by panel, for the figure titles and the table).
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> training_and_validation(tiny_cohort()).frames["cutoff_text"]
+    'not computable'
     """
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
@@ -178,7 +184,14 @@ def sens_spec_table(sens_spec) -> pd.DataFrame:
 def other_panels(tables: Mapping[str, pd.DataFrame], analyte: str = PAPER_ANALYTE,
                  window_months: float = 6.0) -> Results:
     """Supplementary Fig. 3f-g (Eotaxin: Mann-Whitney P and PFS log-rank P at its own Youden cutoff) and 3h
-    (baseline MIP3α, Mann-Whitney P). ``frames["other_panels"]``: the P values by panel."""
+    (baseline MIP3α, Mann-Whitney P). ``frames["other_panels"]``: the P values by panel.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> other_panels(tiny_cohort()).value("p1_s3fg_eotaxin_mw_km")
+    [1.0, 0.31731050786291115]
+    """
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
     r.frames["other_panels"] = pd.DataFrame(columns=["test", "P"]).rename_axis("panel")
@@ -216,7 +229,14 @@ def other_panels(tables: Mapping[str, pd.DataFrame], analyte: str = PAPER_ANALYT
 def tissue_panel(tables: Mapping[str, pd.DataFrame]) -> Results:
     """Supplementary Fig. 4a-b: number of tumour specimens, Pearson r and P of CD3+ infiltration vs PFS days.
     ``frames["tissue"]``: the specimens with their PFS day, sorted by specimen id; ``frames["tissue_test"]``:
-    the Pearson result or the reason (a text)."""
+    the Pearson result or the reason (a text).
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> tissue_panel(tiny_cohort()).value("p1_s4b_tissue_n")
+    2
+    """
     r = Results()
     tissue, patients = tables.get("tissue"), tables["patients"]
     r.skip(["p1_s4c_serum_mip3a_infiltration"], "supplementary Fig. 4c is qualitative and its serum values are not "

@@ -49,7 +49,14 @@ def _by_disease(patients: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def evaluation(tables: Mapping[str, pd.DataFrame]) -> Results:
     """Who was evaluated and who failed: not-evaluated counts by reason and disease, NR and relapse in percent
-    of the evaluable patients of each disease. ``frames["evaluation"]``: the counts by disease."""
+    of the evaluable patients of each disease. ``frames["evaluation"]``: the counts by disease.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> evaluation(tiny_cohort()).value("p1_not_eval_ball")
+    2
+    """
     patients = tables["patients"]
     r = Results()
     reasons = patients["excluded_reason"].value_counts()
@@ -74,7 +81,14 @@ def evaluation(tables: Mapping[str, pd.DataFrame]) -> Results:
 
 def failure_incidence(tables: Mapping[str, pd.DataFrame], horizon_days: float = 365.25) -> Results:
     """Figure 1a: cumulative incidence of NR or relapse (Aalen-Johansen) of each disease read at
-    ``horizon_days``, in percent ([B-ALL, B-NHL]). ``frames["fig1a_events"]``: the competing-risks data."""
+    ``horizon_days``, in percent ([B-ALL, B-NHL]). ``frames["fig1a_events"]``: the competing-risks data.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> failure_incidence(tiny_cohort()).value("p1_fig1a_cum_events")
+    [25.0, 50.0]
+    """
     events = derive.failure_events(tables["patients"])
     r = Results()
     r.frames["fig1a_events"] = events
@@ -97,6 +111,12 @@ def relapse_timing(tables: Mapping[str, pd.DataFrame], window_months: float = 6.
 
     The ledger's window ids name 6-month windows: with another width they are declared not computable.
     ``frames["fig1b_counts"]``: counts by window (rows) and disease (columns).
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> relapse_timing(tiny_cohort(), window_months=3.0).not_computable()["p1_fig1b_freq_per_6m"]
+    'the ledger numbers use 6-month windows; this run uses 3 months'
     """
     by_disease = _by_disease(tables["patients"])
     counts = pd.DataFrame({derive.DISEASE_LABELS[d]: derive.relapse_window_counts(table, window_months)
@@ -136,7 +156,14 @@ def window_shares(counts: pd.DataFrame) -> pd.DataFrame:
 def response_groups(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0) -> Results:
     """NR/ER and > window remission in percent of the evaluable patients of each disease (the ledger ids
     describe the 6-month rule: with another window they are declared not computable).
-    ``frames["groups"]``: patients by disease and group."""
+    ``frames["groups"]``: patients by disease and group.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> response_groups(tiny_cohort()).value("p1_nrer_ball_pct")
+    50.0
+    """
     patients = tables["patients"]
     groups = derive.response_group(patients, window_months)
     r = Results()

@@ -76,7 +76,14 @@ def peak_specimens(cytokines: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFr
 def specimens(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0) -> Results:
     """Specimen counts: at the IL-6 peak, at baseline, training (by disease and by response group).
 
-    ``frames["specimens"]``: patients with a peak specimen by cohort and disease."""
+    ``frames["specimens"]``: patients with a peak specimen by cohort and disease.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> specimens(tiny_cohort()).value("p1_n_training_nrer")
+    1
+    """
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
     r.frames["specimens"] = pd.DataFrame()
@@ -106,7 +113,14 @@ def specimens(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0) ->
 def training_screen(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0,
                     alpha: float = 0.05) -> Results:
     """The screen of every training analyte: the number with P < ``alpha``, the P of the 10 analytes the paper
-    names, and the smallest P of the others. ``frames["screen"]``: the whole screen sorted by P, then name."""
+    names, and the smallest P of the others. ``frames["screen"]``: the whole screen sorted by P, then name.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> training_screen(tiny_cohort()).value("p1_n_screen_hits")
+    0
+    """
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
     r.frames["screen"] = pd.DataFrame(columns=SCREEN_COLUMNS)
@@ -144,7 +158,14 @@ def subgroup_screen(tables: Mapping[str, pd.DataFrame], window_months: float = 6
     """Figure 1c: the analytes with P < ``alpha`` in both the B-ALL and the B-NHL screen, as text
     ("A and B", "none"), ordered by the product of the two P values, then by name (module docstring).
 
-    ``frames["venn"]``: {"b_all": set, "b_nhl": set} of significant analytes per disease."""
+    ``frames["venn"]``: {"b_all": set, "b_nhl": set} of significant analytes per disease.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> subgroup_screen(tiny_cohort()).value("p1_fig1c_subgroup_screen")
+    'none'
+    """
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
     r.frames["venn"] = {}
@@ -180,7 +201,14 @@ def _pearson_or_reason(x: np.ndarray, y: np.ndarray, what: str):
 def fold_changes(tables: Mapping[str, pd.DataFrame], window_months: float = 6.0) -> Results:
     """Median (range) of the MIP3α and Eotaxin fold changes over all training specimens, and their Pearson
     correlation (supplementary Fig. 3e) over the patients with both. ``frames["s3e"]``: the pairs (columns
-    MIP3α, Eotaxin, sorted by patient); ``frames["s3e_test"]``: the Pearson result or the reason (a text)."""
+    MIP3α, Eotaxin, sorted by patient); ``frames["s3e_test"]``: the Pearson result or the reason (a text).
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> fold_changes(tiny_cohort()).value("p1_fc_max_eotaxin")
+    1.2
+    """
     r = Results()
     cytokines, patients = tables.get("cytokines"), tables["patients"]
     r.frames["s3e"] = pd.DataFrame({MIP3A: [], EOTAXIN: []}, dtype=float)

@@ -48,6 +48,12 @@ def twelve_month(tables: Mapping[str, pd.DataFrame], horizon_days: float = 365.2
     ``frames["twelve_month"]``: n, events and censorings up to the horizon, estimate and CI per endpoint
     and disease; ``frames["survival"]``: the survival data (``patient_id, disease, time_days, event``) by
     endpoint.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> twelve_month(tiny_cohort())["p1_s3b_pfs12_bnhl"].value
+    50.0
     """
     patients = tables["patients"]
     r = Results()
@@ -111,6 +117,12 @@ def crs_comparison(tables: Mapping[str, pd.DataFrame], crs_endpoint: str = "pfs"
 
     ``frames["crs_tests"]``: chi-square and P on both endpoints (where computable); ``frames["crs_data"]``:
     the B-NHL survival data of ``crs_endpoint`` with the CRS group.
+
+    Examples
+    --------
+    >>> from cartrepro.analysis.car1922.examples import tiny_cohort
+    >>> crs_comparison(tiny_cohort()).frames["crs_tests"].empty
+    True
     """
     patients = tables["patients"]
     bnhl = patients[(patients["disease"] == "b_nhl").to_numpy()]
