@@ -21,7 +21,7 @@ help:
 	@echo "make book       build the site into $(OUT)/html from the shipped cohorts"
 	@echo "make test       run the whole test suite"
 	@echo "make run DATA=dir [OUT=dir]   build the book on another cohort folder"
-	@echo "make bench      speed targets (validation and statistics at 10,000 patients)"
+	@echo "make bench      speed targets P-1..P-5 with measured value and target (several builds: minutes)"
 	@echo "make lint       ruff"
 	@echo "make reference  regenerate the R reference fixtures (needs R: see tests/reference/README.md)"
 	@echo "make ensemble [SEEDS=50] [JOBS=2]  regenerate data/review/ensemble.csv (admissible cohorts; slow)"

@@ -15,3 +15,11 @@ def built_book(tmp_path_factory) -> tuple[Path, object]:
     out = tmp_path_factory.mktemp("book")
     result = build(SHIPPED_DATA_DIR, out, jobs=2)
     return out, result
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/integration starts kernels or builds: marked slow, so `-m "not slow"` is the fast set."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.slow)

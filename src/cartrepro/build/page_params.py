@@ -64,25 +64,27 @@ def note_html(defaults: dict[str, tuple[object, str]], injected: dict[str, objec
     return f'<p class="cr-params"><strong>Parameters of this page:</strong> {", ".join(parts)}.</p>'
 
 
-def hide_plumbing(notebook, injected: dict[str, object], shipped_data: bool) -> None:
-    """Tag the parameters and injected-parameters cells ``remove-cell`` and put the note after the last of them
-    (in place, on an nbformat notebook)."""
-    import nbformat
+def _text(source: str | list[str]) -> str:
+    return "".join(source) if isinstance(source, list) else source
 
+
+def hide_plumbing(notebook: dict, injected: dict[str, object], shipped_data: bool) -> None:
+    """Tag the parameters and injected-parameters cells ``remove-cell`` and put the note after the last of them
+    (in place, on a notebook as nbformat or plain ``json`` loads it)."""
     defaults: dict[str, tuple[object, str]] = {}
     last = None
-    for index, cell in enumerate(notebook.cells):
+    for index, cell in enumerate(notebook["cells"]):
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if any(tag in tags for tag in PLUMBING_TAGS):
             if "parameters" in tags:
-                defaults.update(declared(cell.source))
+                defaults.update(declared(_text(cell["source"])))
             if REMOVE not in tags:
                 tags.append(REMOVE)
             last = index
     if last is None:
         return
-    note = nbformat.v4.new_markdown_cell(note_html(defaults, injected, shipped_data))
-    note.metadata["tags"] = [NOTE_TAG]
-    if "id" in note:  # nbformat >= 4.5 cells carry ids: a fixed one keeps the staged book byte-identical
-        note["id"] = NOTE_TAG
-    notebook.cells.insert(last + 1, note)
+    note = {"cell_type": "markdown", "metadata": {"tags": [NOTE_TAG]},
+            "source": note_html(defaults, injected, shipped_data)}
+    if (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) >= (4, 5):
+        note["id"] = NOTE_TAG  # cells carry ids from nbformat 4.5: a fixed one keeps the staged book byte-identical
+    notebook["cells"].insert(last + 1, type(notebook["cells"][last])(note))

@@ -364,21 +364,43 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
         return _build(data_dir, out_dir, jobs or os.cpu_count() or 1, params, notebooks_dir)
 
 
-def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, notebooks_dir: Path) -> BuildResult:
-    from cartrepro.contract import ContractError, validate
+def _validated_papers(data_dir: Path, out_dir: Path) -> set[str]:
+    """The paper folders of valid data; BuildError listing every problem otherwise.
 
+    A report that passed is kept (``.cache/validation.json``) under the digest of the data and of the contract
+    code: the same data is not validated twice (validation and its imports are most of a no-change rebuild).
+    """
+    digest = hashlib.sha256(PIPELINE_VERSION.encode() + folder_digest(data_dir).encode())
+    for path in sorted([*(SRC_DIR / "contract").rglob("*.py"), SRC_DIR / "paths.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    cache = out_dir / ".cache" / "validation.json"
+    try:
+        kept = json.loads(cache.read_text())
+    except (OSError, ValueError):
+        kept = {}
+    if kept.get("key") != digest.hexdigest():
+        from cartrepro.contract import ContractError, validate
+
+        try:
+            report = validate(data_dir)
+        except ContractError as exc:  # the data path is not an existing folder
+            report = exc.report
+        if not report.ok:
+            raise BuildError("the data does not meet the contract:\n" + report.format())
+        kept = {"key": digest.hexdigest(), "papers": sorted(report.papers),
+                "warnings": report.format() if report.warnings else ""}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(kept, indent=1))
+    if kept["warnings"]:
+        _say(kept["warnings"])
+    return set(kept["papers"])
+
+
+def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, notebooks_dir: Path) -> BuildResult:
     result = BuildResult(out_dir=out_dir)
 
     _say(f"cartrepro build: data {data_dir}")
-    try:
-        report = validate(data_dir)
-    except ContractError as exc:  # the data path is not an existing folder
-        report = exc.report
-    if not report.ok:
-        raise BuildError("the data does not meet the contract:\n" + report.format())
-    if report.warnings:
-        _say(report.format())
-    papers = set(report.papers)
+    papers = _validated_papers(data_dir, out_dir)
     reference = {p for p in papers if is_shipped_cohort(data_dir, p)}
     for paper in sorted(papers):
         kind = "shipped reconstructed (synthetic) cohort" if paper in reference else "your data: compared to the paper"
@@ -544,13 +566,12 @@ def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir:
 
 def _stage_notebook(executed: Path, target: Path, injected: dict, shipped_data: bool) -> None:
     """The executed notebook as the page shows it: plumbing cells removed, a note of its parameters instead."""
-    import nbformat
-
     from cartrepro.build.page_params import hide_plumbing
 
-    notebook = nbformat.read(str(executed), as_version=4)
+    # plain JSON in and out, written as nbformat writes it (nbformat's schema validation cost seconds per build)
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
     hide_plumbing(notebook, injected, shipped_data)
-    nbformat.write(notebook, str(target))
+    target.write_text(json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _render(stage: Path) -> None:
