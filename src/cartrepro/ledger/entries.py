@@ -25,6 +25,9 @@ import yaml
 
 from cartrepro.paths import PUBLISHED_DIR
 
+#: libyaml's parser where PyYAML has it (the same objects as ``yaml.safe_load``, six times faster)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 SCORED_KINDS = ("data", "construction")
 SHOWN_KINDS = ("data", "construction", "figure_only")
 
@@ -162,7 +165,7 @@ def load_ledger(published_dir: Path = PUBLISHED_DIR) -> dict[str, Entry]:
     if not files:
         raise FileNotFoundError(f"no ledger (*.yaml) in {published_dir}")
     for path in files:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         paper = PAPER_OF_FILE.get(path.name, path.stem)
         inconsistencies = {
             item["id"]: Inconsistency(item["id"], item["issue"], item["resolution"],

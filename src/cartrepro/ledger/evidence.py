@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from cartrepro.ledger.entries import YAML_LOADER
 from cartrepro.ledger.scorecard import ASSUMED, CONSTRAINED, INPUT, Evidence
 from cartrepro.paths import SHIPPED_DATA_DIR
 
@@ -82,6 +83,6 @@ def provenance_files(paper: str, data_dir: Path = SHIPPED_DATA_DIR) -> list[Path
 @lru_cache(maxsize=8)
 def shipped_evidence(papers: tuple[str, ...] = ("car1922", "cd22")) -> dict[str, Evidence]:
     """The evidence classes declared by the generators of the shipped cohorts of ``papers``."""
-    records = [yaml.safe_load(path.read_text(encoding="utf-8")) for paper in papers
+    records = [yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) for paper in papers
                for path in provenance_files(paper)]
     return evidence_from(records)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from cartrepro.ledger.entries import YAML_LOADER
 from cartrepro.paths import DATA_DIR
 
 PREFIX = "review_"
@@ -42,7 +43,7 @@ def is_review_id(ledger_id: str) -> bool:
 @lru_cache(maxsize=2)
 def load_registry(path: Path = REGISTRY) -> dict[str, ReviewEntry]:
     """Every declared review id; a ValueError names the file and the entry for a malformed one."""
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=YAML_LOADER)
     out: dict[str, ReviewEntry] = {}
     for number, raw in enumerate(doc.get("entries") or [], start=1):
         missing = [f for f in ("id", "paper", "section", "quantity") if not raw.get(f)]
