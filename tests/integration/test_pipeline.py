@@ -187,7 +187,7 @@ def test_two_fresh_builds_are_byte_identical(built_book, tmp_path):
 
     def published(out: Path) -> dict[str, bytes]:
         files = [out / "results.json", out / "scorecard.csv"]
-        files += sorted(p for p in (out / "html").rglob("*") if p.suffix in {".html", ".png"})
+        files += sorted(p for p in (out / "html").rglob("*") if p.suffix in {".html", ".png", ".ipynb"})
         return {str(p.relative_to(out)): p.read_bytes() for p in files}
 
     a, b = published(first), published(second)

@@ -571,6 +571,13 @@ def _stage_notebook(executed: Path, target: Path, injected: dict, shipped_data: 
     # plain JSON in and out, written as nbformat writes it (nbformat's schema validation cost seconds per build)
     notebook = json.loads(executed.read_text(encoding="utf-8"))
     hide_plumbing(notebook, injected, shipped_data)
+    # the page's downloadable .ipynb: no run times, temporary paths or random cell ids (same inputs, same bytes)
+    notebook.get("metadata", {}).pop("papermill", None)
+    for index, cell in enumerate(notebook["cells"]):
+        for key in ("papermill", "execution"):
+            cell.get("metadata", {}).pop(key, None)
+        if "id" in cell:
+            cell["id"] = f"cell-{index}"
     target.write_text(json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
