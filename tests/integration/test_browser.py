@@ -35,7 +35,7 @@ def page(built_book, tmp_path_factory):
 
 def test_the_three_figures_are_drawn(page):
     sizes = page.eval_on_selector_all(
-        "section img", "imgs => imgs.filter(i => i.src.endsWith('.png')).map(i => [i.naturalWidth, i.naturalHeight])")
+        "figure.cr-figure img", "imgs => imgs.map(i => [i.naturalWidth, i.naturalHeight])")
     assert len(sizes) == 3
     assert all(w > 300 and h > 200 for w, h in sizes)
 

@@ -1,4 +1,4 @@
-"""Response-rate figures (P2 Figure 2a) in the house style of :mod:`cartrepro.figures.survival`.
+"""Response-rate figures (P2 Figure 2a) in the house style of :mod:`cartrepro.figures.style`.
 
 Each function takes a tidy table and returns a matplotlib Figure.
 """
@@ -6,11 +6,10 @@ Each function takes a tidy table and returns a matplotlib Figure.
 from __future__ import annotations
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cartrepro.figures.survival import use_house_style
+from cartrepro.figures.style import MIN_FONT, describe, new_figure
 
 #: one colour per response, from darkest (MRD-negative CR) to lightest (no response)
 RESPONSE_COLOURS = ["#1f4e79", "#6f9bc7", "#d98c1f", "#c9c9c9"]
@@ -25,7 +24,6 @@ def response_bars(counts: pd.DataFrame, *, title: str, group_labels: dict[str, s
     responses left to right in the order they first appear. Bar lengths are percentages of the group; each
     group's size is shown in brackets after its label, as in the paper.
     """
-    use_house_style()
     group_labels = group_labels or {}
     response_labels = response_labels or {}
     groups = list(dict.fromkeys(counts["group"]))
@@ -33,7 +31,7 @@ def response_bars(counts: pd.DataFrame, *, title: str, group_labels: dict[str, s
     wide = counts.pivot(index="group", columns="response", values="count").loc[groups, responses]
     sizes = counts.groupby("group")["group_n"].first().loc[groups]
 
-    fig, ax = plt.subplots(figsize=(7.2, 0.62 * len(groups) + 1.6))
+    fig, ax = new_figure(figsize=(7.2, 0.62 * len(groups) + 1.9))
     positions = list(range(len(groups)))[::-1]  # first group on top
     left = pd.Series(0.0, index=groups)
     for i, response in enumerate(responses):
@@ -45,7 +43,7 @@ def response_bars(counts: pd.DataFrame, *, title: str, group_labels: dict[str, s
         for pos, group in zip(positions, groups, strict=True):
             k = int(wide.loc[group, response])
             if k > 0:
-                ax.text(left[group] + share[group] / 2, pos, str(k), ha="center", va="center", fontsize=9,
+                ax.text(left[group] + share[group] / 2, pos, str(k), ha="center", va="center", fontsize=MIN_FONT,
                         color="white" if dark else "black", fontweight="bold")
         left = left + share
     ax.set_yticks(positions)
@@ -56,7 +54,8 @@ def response_bars(counts: pd.DataFrame, *, title: str, group_labels: dict[str, s
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
     ax.set_title(title, loc="left")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28 if len(groups) > 2 else -0.4), ncol=len(responses),
-              handlelength=1.2, columnspacing=1.2)
-    fig.tight_layout()
-    return fig
+    fig.legend(loc="outside lower center", ncol=min(len(responses), 2), handlelength=1.2, columnspacing=1.2)
+    names = ", ".join(f"{group_labels.get(g, g)} ({int(sizes[g])})" for g in groups)
+    kinds = ", ".join(response_labels.get(r, r) for r in responses)
+    return describe(fig, f"{title}: share of patients by response ({kinds}) in each group ({names}), "
+                    "counts written in the bars.", counts, narrow_size=(3.8, 0.62 * len(groups) + 2.4))

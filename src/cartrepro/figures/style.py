@@ -1,0 +1,331 @@
+"""The house style of every figure, and how a figure is shown on a page.
+
+One place decides how the book's figures look and how they reach the reader:
+
+- :func:`use_house_style` sets deterministic, print-friendly matplotlib defaults; no text is smaller than
+  :data:`MIN_FONT` points.
+- :func:`new_figure` makes a figure in that style (constrained layout, so it can be redrawn at another width).
+- :func:`describe` attaches the caption (the image's alt text) and the data behind the figure (a tidy frame,
+  offered as a CSV download next to it).
+- :func:`synthetic_mark` switches on the "synthetic reconstruction" mark for the figures that follow.
+  A notebook that reads a paper's folder calls, once, before drawing::
+
+      synthetic_mark(is_shipped_cohort(data_dir, "cd22"))
+
+  so that a figure drawn from the shipped (reconstructed) cohort carries the mark inside the image and a
+  screenshot of it cannot pass as the paper's figure.
+- :func:`figure_html` is what a notebook shows for a matplotlib figure (registered as the figure's HTML
+  representation when this module is imported in a kernel): two 2x PNG renditions, one for wide screens
+  and a narrower one for phones (same point sizes, so text stays >= 9 pt on a 390 px screen), with the
+  caption as ``alt`` text.
+
+Every PNG is written without a timestamp or version text, so the same figure gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import textwrap
+import warnings
+from dataclasses import dataclass
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+PALETTE = ["#1f4e79", "#c0504d", "#4f8a3c", "#7f6084", "#d98c1f"]
+#: no text in a figure is smaller than this (points)
+MIN_FONT = 10
+#: CSS pixels per figure inch: a 6.4 in wide figure is shown 640 px wide (and drawn at twice that)
+CSS_DPI = 100
+#: pixel density of the PNGs (2x: sharp on high-density screens)
+DENSITY = 2
+#: width (inches) of the phone rendition; at 390 px a 10 pt label stays above 9 pt
+NARROW_WIDTH = 3.8
+#: screens up to this width (CSS px) get the phone rendition
+NARROW_SCREEN = 600
+MARK_TEXT = "SYNTHETIC RECONSTRUCTION"
+MARK_NOTE = "Synthetic reconstruction, not the trial's data"
+
+_state = {"synthetic": False}
+
+
+def use_house_style() -> None:
+    """Deterministic, print-friendly defaults (fixed font, fixed SVG hash salt, no text below MIN_FONT pt)."""
+    mpl.rcParams.update({
+        "figure.figsize": (6.4, 4.2),
+        "figure.dpi": CSS_DPI,
+        "savefig.dpi": CSS_DPI * DENSITY,
+        "font.family": "DejaVu Sans",
+        "font.size": MIN_FONT,
+        "axes.labelsize": MIN_FONT,
+        "xtick.labelsize": MIN_FONT,
+        "ytick.labelsize": MIN_FONT,
+        "legend.fontsize": MIN_FONT,
+        "legend.title_fontsize": MIN_FONT,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "legend.frameon": False,
+        "boxplot.medianprops.color": "black",
+        "boxplot.medianprops.linewidth": 2.0,
+        "svg.hashsalt": "cartrepro",
+        "path.simplify": False,
+    })
+
+
+def new_figure(figsize: tuple[float, float] | None = None, **subplots) -> tuple[Figure, object]:
+    """``(fig, axes)`` in the house style with constrained layout (re-laid out at any width).
+
+    Made with :mod:`matplotlib.pyplot`, so a notebook cell shows the figure by itself.
+    """
+    import matplotlib.pyplot as plt
+
+    use_house_style()
+    register()
+    return plt.subplots(figsize=figsize or mpl.rcParams["figure.figsize"], layout="constrained", **subplots)
+
+
+@dataclass
+class Description:
+    """What a page shows with a figure: its caption (alt text), the data behind it, a short name."""
+
+    caption: str
+    data: pd.DataFrame | None = None
+    name: str = ""
+    narrow_size: tuple[float, float] | None = None
+
+
+def describe(fig: Figure, caption: str, data: pd.DataFrame | None = None, *, name: str = "",
+             narrow_size: tuple[float, float] | None = None) -> Figure:
+    """Attach the caption (used as the image's alt text) and the tidy data behind ``fig``; returns ``fig``.
+
+    ``name`` (optional) names the downloads; by default a slug of the caption's first words.
+    ``narrow_size`` overrides the phone rendition's size in inches.
+    """
+    fig._cartrepro = Description(" ".join(caption.split()), data, name, narrow_size)  # type: ignore[attr-defined]
+    return fig
+
+
+def description(fig: Figure) -> Description:
+    """The description attached by :func:`describe`, or one made from the figure's titles and axis labels."""
+    found = getattr(fig, "_cartrepro", None)
+    if found is not None:
+        return found
+    titles = [t for ax in fig.axes for t in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if t]
+    suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    parts = [p for p in [suptitle, *titles] if p]
+    axes = [ax for ax in fig.axes if ax.get_xlabel() or ax.get_ylabel()]
+    if axes:
+        ax = axes[0]
+        parts.append(f"Plot of {ax.get_ylabel() or 'values'} against {ax.get_xlabel() or 'groups'}")
+    return Description(". ".join(parts) or "Figure", None, "")
+
+
+def synthetic_mark(on: bool) -> None:
+    """Mark (``True``) or stop marking the figures shown from now on as drawn from the synthetic cohort."""
+    _state["synthetic"] = bool(on)
+
+
+def marks_synthetic() -> bool:
+    """Whether figures shown now carry the synthetic-reconstruction mark."""
+    return _state["synthetic"]
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """Lower-case ASCII words joined by '-': a file name part from a caption."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("α", "a").replace("β", "b"))
+    out = "-".join(words)[:limit].strip("-")
+    return out or "figure"
+
+
+def _add_mark(fig: Figure) -> list:
+    """The mark: a large pale diagonal label across every axes and a note under the figure."""
+    artists = []
+    width = fig.get_size_inches()[0]
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.axison or getattr(ax, "_cartrepro_no_mark", False):
+            continue
+        span = ax.get_position().width * width  # inches
+        size = float(np.clip(span * 72 / (0.72 * len(MARK_TEXT)), 9, 18))
+        artists.append(ax.text(0.5, 0.5, MARK_TEXT, transform=ax.transAxes, ha="center", va="center",
+                               rotation=20, fontsize=size, fontweight="bold", color="#b0b0b0", alpha=0.45,
+                               zorder=0.5, clip_on=True))
+    artists.append(fig.text(0.005, 0.004, MARK_NOTE, ha="left", va="bottom", fontsize=MIN_FONT,
+                            color="#8a5a00", style="italic"))
+    return artists
+
+
+def _wrap_titles(fig: Figure, width: float) -> list[tuple]:
+    """Wrap axes titles to the figure width (about 0.7 em per character); returns what to restore."""
+    restore = []
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):
+            text = ax.get_title(loc)
+            if not text:
+                continue
+            size = ax.title.get_fontsize() if loc == "center" else getattr(ax, f"_{loc}_title").get_fontsize()
+            room = width * (1 - ax.get_position().x0) if loc == "left" else width
+            fits = max(12, int(room * 72 / (0.7 * size)))
+            wrapped = "\n".join(textwrap.wrap(text, fits)) if len(text) > fits else text
+            if wrapped != text:
+                restore.append((ax, loc, text))
+                ax.set_title(wrapped, loc=loc)
+    return restore
+
+
+def _relayout(fig: Figure, bottom: float = 0.0) -> None:
+    """Lay the figure out again at its current size, keeping the ``bottom`` fraction free."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        engine = fig.get_layout_engine()
+        if isinstance(engine, ConstrainedLayoutEngine):
+            engine.set(rect=(0, bottom, 1, 1 - bottom))
+            engine.execute(fig)
+        else:
+            fig.tight_layout(rect=(0, bottom, 1, 1))
+
+
+def png_bytes(fig: Figure, size: tuple[float, float] | None = None, *, mark: bool | None = None) -> bytes:
+    """The figure as a 2x PNG, at ``size`` inches (default: its own), with the mark when switched on.
+
+    The figure is left as it was (size, titles and artists restored).
+    """
+    mark = marks_synthetic() if mark is None else mark
+    original = tuple(fig.get_size_inches())
+    target = size or original
+    note_room = 0.24 if mark else 0.0  # inches kept free at the bottom for the note
+    bottom = note_room / (target[1] + note_room)
+    titles, artists = [], []
+    try:
+        fig.set_size_inches(target[0], target[1] + note_room)
+        _relayout(fig, bottom)
+        titles = _wrap_titles(fig, target[0])
+        if titles:
+            _relayout(fig, bottom)
+        artists = _add_mark(fig) if mark else []
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=CSS_DPI * DENSITY, metadata={"Software": None},
+                    facecolor="white")
+        return buffer.getvalue()
+    finally:
+        for artist in artists:
+            artist.remove()
+        for ax, loc, text in titles:
+            ax.set_title(text, loc=loc)
+        fig.set_size_inches(*original)
+        _relayout(fig)
+
+
+def narrow_size(fig: Figure) -> tuple[float, float]:
+    """The phone rendition's size: :data:`NARROW_WIDTH` wide, a little taller than the wide one when it
+    was wider than tall (so stacked labels keep their room)."""
+    desc = getattr(fig, "_cartrepro", None)
+    if desc is not None and desc.narrow_size:
+        return desc.narrow_size
+    width, height = fig.get_size_inches()
+    if width <= NARROW_WIDTH:
+        return float(width), float(height)
+    return NARROW_WIDTH, float(max(height, min(height * 1.15, NARROW_WIDTH * 1.25)))
+
+
+def plotted_data(fig: Figure) -> pd.DataFrame:
+    """The coordinates drawn in ``fig`` (lines and bars of every axes) as a tidy frame: the fallback for the
+    data download of a figure that was not described with its data."""
+    rows = []
+    for index, ax in enumerate(fig.axes, start=1):
+        title = ax.get_title("left") or ax.get_title() or f"panel {index}"
+        for line in ax.get_lines():
+            label = line.get_label()
+            if label.startswith("_"):
+                label = ""
+            x, y = np.asarray(line.get_xdata(), dtype=object), np.asarray(line.get_ydata(), dtype=object)
+            for xi, yi in zip(np.atleast_1d(x), np.atleast_1d(y), strict=False):
+                rows.append({"panel": title, "series": label, "kind": "line", "x": xi, "y": yi})
+        for container in ax.containers:
+            label = container.get_label()
+            for patch in getattr(container, "patches", []):
+                rows.append({"panel": title, "series": "" if label.startswith("_") else label, "kind": "bar",
+                             "x": patch.get_x() + patch.get_width() / 2, "y": patch.get_height()})
+    return pd.DataFrame(rows, columns=["panel", "series", "kind", "x", "y"])
+
+
+def figure_data(fig: Figure) -> pd.DataFrame:
+    """The data behind the figure: what :func:`describe` attached, else the plotted coordinates."""
+    desc = getattr(fig, "_cartrepro", None)
+    if desc is not None and desc.data is not None:
+        return desc.data
+    return plotted_data(fig)
+
+
+def _uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def figure_html(fig: Figure) -> tuple[str, dict]:
+    """``(html, metadata)`` of a figure as the book shows it.
+
+    The HTML is a ``<figure>``: a ``<picture>`` with the phone rendition for screens up to
+    :data:`NARROW_SCREEN` px and the wide rendition otherwise (both 2x PNGs inline, so the page needs no
+    other file), the caption as ``alt`` text and as ``<figcaption>``. The metadata carries the caption,
+    name, mark and the figure's data as CSV text, which the build turns into downloads.
+    """
+    desc = description(fig)
+    mark = marks_synthetic()
+    wide_size = tuple(fig.get_size_inches())
+    small_size = narrow_size(fig)
+    wide = png_bytes(fig, mark=mark)
+    small = png_bytes(fig, small_size, mark=mark) if small_size != wide_size else wide
+    room = 0.22 if mark else 0.0
+    w, h = round(wide_size[0] * CSS_DPI), round((wide_size[1] + room) * CSS_DPI)
+    sw, sh = round(small_size[0] * CSS_DPI), round((small_size[1] + room) * CSS_DPI)
+    alt = desc.caption + (". " + MARK_NOTE if mark else "")
+    caption = html.escape(desc.caption) + (f' <span class="cr-synthetic">{html.escape(MARK_NOTE)}.</span>'
+                                           if mark else "")
+    name = desc.name or slug(desc.caption)
+    body = (f'<figure class="cr-figure" data-cr-figure="{html.escape(name)}" data-synthetic="{int(mark)}">'
+            f'<picture><source media="(max-width: {NARROW_SCREEN}px)" srcset="{_uri(small)}" width="{sw}" '
+            f'height="{sh}"><img src="{_uri(wide)}" alt="{html.escape(alt, quote=True)}" width="{w}" '
+            f'height="{h}" loading="lazy"></picture>'
+            f"<figcaption>{caption}</figcaption></figure>")
+    data = figure_data(fig)
+    metadata = {"cartrepro": {"figure": name, "caption": desc.caption, "synthetic": mark,
+                              "csv": data.to_csv(index=False, lineterminator="\n")}}
+    return body, metadata
+
+
+def register() -> bool:
+    """Show matplotlib figures as :func:`figure_html` in the running IPython kernel (PNG output off).
+
+    Returns False outside IPython. Called when this module is imported, so a notebook that uses any
+    figure function needs no set-up of its own.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    formatters = shell.display_formatter.formatters
+    if formatters["text/html"].type_printers.get(Figure) is figure_html:
+        return True
+    import matplotlib.pyplot as plt
+
+    # loading the inline backend resets every formatter of Figure (IPython's select_figure_formats): load it
+    # first, then take over
+    plt.close(plt.figure())
+    formatters["text/html"].for_type(Figure, figure_html)
+    for mime in ("image/png", "image/svg+xml", "image/jpeg", "application/pdf"):
+        formatters[mime].type_printers.pop(Figure, None)
+    return True
+
+
+register()
