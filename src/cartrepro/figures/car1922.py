@@ -1,7 +1,7 @@
 """Figures of the P1 (CAR19/22) pages, drawn from the frames of the analysis results (``r.frames``).
 
 Each function takes what :mod:`cartrepro.analysis.car1922` put in ``Results.frames`` and returns a matplotlib
-Figure in the house style (:mod:`cartrepro.figures.survival`). On data that cannot give a panel (an empty
+Figure in the house style (:mod:`cartrepro.figures.style`). On data that cannot give a panel (an empty
 group, no cutoff) the figure says so in place of the panel, so that the notebooks need no branches.
 """
 
@@ -14,8 +14,10 @@ from matplotlib.figure import Figure
 
 from cartrepro.analysis.car1922.derive import DISEASE_LABELS
 from cartrepro.analysis.time import DAYS_PER_MONTH
+from cartrepro.figures import diagnostics
+from cartrepro.figures.groups import box_points, scatter
 from cartrepro.figures.incidence import IncidenceCurve, cumulative_incidence_figure
-from cartrepro.figures.survival import PALETTE, Curve, km_figure, use_house_style
+from cartrepro.figures.survival import Curve, km_figure, use_house_style
 
 GROUPS = ("nr_er", "remission")
 GROUP_LABELS = {"nr_er": "NR/ER", "remission": "> 6-month remission"}
@@ -98,14 +100,7 @@ def venn_figure(significant: dict, alpha: float) -> Figure:
 
 def scatter_figure(x, y, *, xlabel: str, ylabel: str, title: str) -> Figure:
     """A plain scatter plot (supplementary Fig. 3e, 4b)."""
-    use_house_style()
-    fig, ax = plt.subplots()
-    ax.scatter(np.asarray(x, float), np.asarray(y, float), s=18)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return scatter(x, y, title=title, xlabel=xlabel, ylabel=ylabel)
 
 
 def correlation_title(label: str, test: object, n: int) -> str:
@@ -121,18 +116,8 @@ def roc_figure(curves: dict, auc_table: pd.DataFrame) -> Figure:
     title = "Figure 1d  ROC, NR/ER vs > 6-month remission (training)"
     if not curves:
         return empty_figure(title, "the NR/ER or the remission group is empty")
-    use_house_style()
-    fig, ax = plt.subplots()
-    for colour, (analyte, curve) in zip(PALETTE, curves.items(), strict=False):
-        ax.plot(1 - curve["specificity"], curve["sensitivity"], drawstyle="steps-post", color=colour,
-                label=f"{analyte}  AUC {auc_table.loc[analyte, 'AUC']:.4f}")
-    ax.plot([0, 1], [0, 1], color="0.7", lw=0.8, ls=":")
-    ax.set_xlabel("1 - specificity")
-    ax.set_ylabel("Sensitivity")
-    ax.set_title(title)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    return fig
+    return diagnostics.roc_figure({f"{analyte}  AUC {auc_table.loc[analyte, 'AUC']:.4f}": curve
+                                   for analyte, curve in curves.items()}, title=title)
 
 
 def sens_spec_figure(panel: pd.DataFrame, cutoffs: dict) -> Figure:
@@ -140,40 +125,19 @@ def sens_spec_figure(panel: pd.DataFrame, cutoffs: dict) -> Figure:
     title = "Figure 1e  At the Youden cutoff (training)"
     if panel.empty:
         return empty_figure(title, "no marker has a finite Youden cutoff")
-    use_house_style()
-    fig, ax = plt.subplots()
-    width = 0.38
-    markers = list(dict.fromkeys(panel["marker"]))
-    for k, (measure, colour) in enumerate(zip(("sensitivity", "specificity"), PALETTE, strict=False)):
-        sub = panel[panel["measure"] == measure]
-        ax.bar([i + (k - 0.5) * width for i in range(len(sub))], sub["%"], width, color=colour, label=measure)
-    ax.set_xticks(range(len(markers)), [f"{a}\n(cutoff {cutoffs[a]:.3f})" for a in markers])
-    ax.set_ylabel("%")
-    ax.set_ylim(0, 105)
-    ax.legend()
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    table = panel.rename(columns={"%": "percent"})[["marker", "measure", "percent"]].copy()
+    table["label"] = [f"{a}\n(cutoff {cutoffs[a]:.3f})" for a in table["marker"]]
+    return diagnostics.measure_bars(table, title=title, ylabel="Per cent of the group")
 
 
 def dot_box_figure(frame: pd.DataFrame, analyte: str, cutoff: float | None, title: str, p: object) -> Figure:
-    """Fold change by response group: box plot with every specimen as a dot (deterministic spread)."""
-    data = [frame.loc[frame["group"] == g, "fold_change"].to_numpy(float) for g in GROUPS]
-    if not all(len(v) for v in data):
+    """Fold change by response group: box plot with every specimen as a dot (seeded jitter), the cutoff
+    dotted."""
+    data = {f"{GROUP_LABELS[g]}": frame.loc[frame["group"] == g, "fold_change"].to_numpy(float) for g in GROUPS}
+    if not all(len(v) for v in data.values()):
         return empty_figure(title, "the NR/ER or the remission group has no value")
-    use_house_style()
-    fig, ax = plt.subplots()
-    ax.boxplot(data, widths=0.5, showfliers=False)
-    for k, (values, colour) in enumerate(zip(data, PALETTE, strict=False), start=1):
-        offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else np.zeros(len(values))
-        ax.plot(k + offsets, np.sort(values), "o", color=colour, ms=4)
-    ax.set_xticks([1, 2], [f"{GROUP_LABELS[g]}\n(n={len(v)})" for g, v in zip(GROUPS, data, strict=True)])
-    if cutoff is not None:
-        ax.axhline(cutoff, color="0.5", ls=":", lw=1)
-    ax.set_ylabel(f"{analyte} fold change vs healthy donors")
-    ax.set_title(f"{title}  {p_text(p)}")
-    fig.tight_layout()
-    return fig
+    return box_points(data, title=f"{title}  {p_text(p)}", ylabel=f"{analyte} fold change vs healthy donors",
+                      reference=cutoff, reference_label=f"cutoff {cutoff:.3f}" if cutoff is not None else "")
 
 
 def km_by_cutoff_figure(frame: pd.DataFrame, analyte: str, cutoff: float | None, title: str, p: object) -> Figure:
