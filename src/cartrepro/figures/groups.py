@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cartrepro.figures.style import MIN_FONT, PALETTE, describe, new_figure
+from cartrepro.figures.style import MIN_FONT, PALETTE, describe, in_sentence, new_figure
 
 #: seed of the sideways jitter of dots (fixed: the same data always give the same picture)
 JITTER_SEED = 20190101
@@ -69,7 +69,7 @@ def box_points(groups: dict[str, np.ndarray], *, title: str, ylabel: str, refere
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     sizes = ", ".join(f"{k} (n={len(v)})" for k, v in zip(groups, data, strict=True))
-    default = (f"{title}: box plots of {ylabel.lower()} for {sizes}, each value a dot; thick line at the "
+    default = (f"{title}: box plots of {in_sentence(ylabel)} for {sizes}, each value a dot; thick line at the "
                "median, box from the first to the third quartile" + (f"; dotted line at {reference:g}"
                                                                       if reference is not None else "") + ".")
     return describe(fig, caption or default, _long(groups, ylabel))
@@ -95,7 +95,7 @@ def dot_groups(groups: dict[str, np.ndarray], *, title: str, ylabel: str, annota
     if annotation:
         ax.text(0.98, 0.98, annotation, transform=ax.transAxes, ha="right", va="top")
     sizes = ", ".join(f"{k} (n={len(v)})" for k, v in groups.items())
-    return describe(fig, f"{title}: {ylabel.lower()} of each patient as a dot, by group ({sizes}); thick line at "
+    return describe(fig, f"{title}: {in_sentence(ylabel)} of each patient as a dot, by group ({sizes}); thick line at "
                     "the median." + (f" {annotation}." if annotation else ""), _long(groups, ylabel))
 
 
@@ -154,7 +154,7 @@ def forest(rows: pd.DataFrame, *, title: str, xlabel: str) -> Figure:
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
     data = rows[["section", "label", "k", "n", "estimate", "ci_low", "ci_high"]].copy()
-    return describe(fig, f"{title}: {xlabel.lower()} with 95% confidence intervals by subgroup, each row "
+    return describe(fig, f"{title}: {in_sentence(xlabel)} with 95% confidence intervals by subgroup, each row "
                     "giving the subgroup's count (k/n) and the interval in per cent.", data,
                     narrow_size=(3.8, height * 1.2))
 
@@ -168,5 +168,5 @@ def scatter(x: np.ndarray, y: np.ndarray, *, title: str, xlabel: str, ylabel: st
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     data = pd.DataFrame({xlabel: x, ylabel: y})
-    return describe(fig, caption or f"{title}: scatter plot of {ylabel.lower()} against {xlabel.lower()}, "
+    return describe(fig, caption or f"{title}: scatter plot of {in_sentence(ylabel)} against {in_sentence(xlabel)}, "
                     f"one dot for each of {len(x)} observations.", data)

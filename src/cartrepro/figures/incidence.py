@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cartrepro.analysis.time import DAYS_PER_MONTH
-from cartrepro.figures.style import MIN_FONT, PALETTE, describe, new_figure
+from cartrepro.figures.style import MIN_FONT, PALETTE, describe, in_sentence, new_figure
 from cartrepro.stats.survival import cumulative_incidence
 
 
@@ -56,7 +56,7 @@ def cumulative_incidence_figure(curves: list[IncidenceCurve], *, title: str, yla
     names = "; ".join(c.label for c in curves)
     data = pd.concat(frames, ignore_index=True) if frames else None
     return describe(fig, f"{title}: cumulative incidence (Aalen-Johansen, competing events accounted for) of "
-                    f"{ylabel.lower()} against {xlabel.lower()} for {names}.", data)
+                    f"{in_sentence(ylabel)} against {in_sentence(xlabel)} for {names}.", data)
 
 
 def window_bars_figure(counts: pd.DataFrame, *, title: str, ylabel: str = "Relapses (% of the disease's relapses)",
@@ -89,5 +89,5 @@ def window_bars_figure(counts: pd.DataFrame, *, title: str, ylabel: str = "Relap
     data = counts.rename_axis("window").reset_index().melt(id_vars="window", var_name="group", value_name="count")
     data["share_of_group"] = data["count"] / data.groupby("group")["count"].transform("sum").where(lambda v: v > 0)
     groups = ", ".join(f"{c} (n={int(counts[c].sum())})" for c in counts.columns)
-    return describe(fig, f"{title}: {ylabel.lower()} by {xlabel.lower()} window, one bar per group ({groups}), "
-                    "each labelled with its count and share.", data)
+    return describe(fig, f"{title}: {in_sentence(ylabel)} by {in_sentence(xlabel)} window, one bar per group "
+                    f"({groups}), each labelled with its count and share.", data)

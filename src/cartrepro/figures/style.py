@@ -139,6 +139,20 @@ def marks_synthetic() -> bool:
     return _state["synthetic"]
 
 
+def in_sentence(label: str) -> str:
+    """An axis label as a phrase inside a sentence: 'Leukemia-free survival' -> 'leukemia-free survival', but
+    'MIP3α fold change' and 'CD3+ infiltration' keep their capitals.
+
+    Examples
+    --------
+    >>> in_sentence("Months after infusion"), in_sentence("MIP3α fold change"), in_sentence("CR rate")
+    ('months after infusion', 'MIP3α fold change', 'CR rate')
+    """
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def slug(text: str, limit: int = 60) -> str:
     """Lower-case ASCII words joined by '-': a file name part from a caption."""
     words = re.findall(r"[a-z0-9]+", text.lower().replace("α", "a").replace("β", "b"))

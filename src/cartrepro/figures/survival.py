@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cartrepro.analysis.time import DAYS_PER_MONTH
-from cartrepro.figures.style import MIN_FONT, PALETTE, describe, new_figure, use_house_style
+from cartrepro.figures.style import MIN_FONT, PALETTE, describe, in_sentence, new_figure, use_house_style
 from cartrepro.stats.survival import kaplan_meier
 
 __all__ = ["PALETTE", "Curve", "km_figure", "km_table", "numbers_at_risk", "use_house_style"]
@@ -137,7 +137,7 @@ def km_figure(curves: list[Curve], *, title: str, ylabel: str, time_scale: float
 
     names = "; ".join(c.label for c in curves if c.label)
     kind = "cumulative incidence (1 − Kaplan-Meier)" if curves and curves[0].failure else "Kaplan-Meier curve"
-    default = (f"{title}: {kind} of {ylabel.lower()} against {xlabel.lower()}"
+    default = (f"{title}: {kind} of {in_sentence(ylabel)} against {in_sentence(xlabel)}"
                + (f" for {names}" if names else "")
                + (", dashed lines the 95% confidence limits" if show_ci else "")
                + "; numbers at risk below the axis.")
