@@ -60,3 +60,18 @@ def is_shipped_cohort(data_dir: str | Path, paper: str) -> bool:
     if not folder.is_dir() or not shipped.is_dir():
         return False
     return csv_digest(folder) == csv_digest(shipped)
+
+
+#: paper -> whether the folder last loaded for it (through the data contract) was the shipped cohort
+_LOADED: dict[str, bool] = {}
+
+
+def note_loaded(data_dir: str | Path, paper: str) -> None:
+    """Remember, for this process, whether the paper folder just loaded is the shipped cohort (the figures'
+    "synthetic reconstruction" mark follows it; see :mod:`cartrepro.figures.style`)."""
+    _LOADED[paper] = is_shipped_cohort(data_dir, paper)
+
+
+def loaded_papers() -> dict[str, bool]:
+    """``{paper: is the shipped cohort}`` for every paper folder loaded in this process so far."""
+    return dict(_LOADED)

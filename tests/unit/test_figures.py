@@ -177,3 +177,25 @@ def test_an_undescribed_figure_gets_a_caption_from_its_titles_and_its_plotted_da
 
 def test_slug_is_a_safe_file_name_part():
     assert style.slug("Figure 1f  Training  P = 0.0123 (MIP3α)") == "figure-1f-training-p-0-0123-mip3a"
+
+
+def test_the_mark_follows_the_data_loaded_through_the_contract(tmp_path, monkeypatch):
+    import shutil
+
+    from cartrepro import paths
+    from cartrepro.contract import load_paper
+
+    style.synthetic_mark(None)
+    monkeypatch.setattr(paths, "_LOADED", {})
+    assert style.marks_synthetic() is False  # nothing loaded: no claim either way
+    load_paper(paths.SHIPPED_DATA_DIR, "cd22")
+    assert style.marks_synthetic() is True
+    edited = tmp_path / "cohort" / "cd22"
+    shutil.copytree(paths.SHIPPED_DATA_DIR / "cd22", edited)
+    rows = (edited / "patients.csv").read_text().splitlines()
+    rows[1] = rows[1].replace("female", "male", 1) if "female" in rows[1] else rows[1].replace("male", "female", 1)
+    (edited / "patients.csv").write_text("\n".join(rows) + "\n")
+    load_paper(tmp_path / "cohort", "cd22")
+    assert style.marks_synthetic() is False  # someone's own (here: edited) data is not marked
+    style.synthetic_mark(True)
+    assert style.marks_synthetic() is True  # an explicit choice wins

@@ -434,6 +434,7 @@ def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, not
     records, declared = _collect(result.jobs, cache)
     card = _score(records, declared, reference, papers)
     _assemble(stage, result.jobs, cache, card, data_dir, reference, review=(records, declared))
+    _downloads(stage, records, card, data_dir, reference)
     render_key = _render_key(stage)
     key_file = out_dir / ".cache" / "render.key"
     unchanged = (out_dir / "html").is_dir() and key_file.is_file() and key_file.read_text() == render_key
@@ -579,6 +580,13 @@ def _stage_notebook(executed: Path, target: Path, injected: dict, shipped_data: 
         if "id" in cell:
             cell["id"] = f"cell-{index}"
     target.write_text(json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _downloads(stage: Path, records, card, data_dir: Path, reference: set[str]) -> None:
+    """The site's downloads: results.json, scorecard.csv, figures, cohort, templates (cartrepro.pages.downloads)."""
+    from cartrepro.pages.downloads import write_downloads
+
+    write_downloads(stage / "src", records, card, data_dir, reference)
 
 
 def _render(stage: Path) -> None:

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from cartrepro.paths import note_loaded
+
 from .problems import ContractError, Problem, Severity, ValidationReport
 from .reading import RawTable, convert_column, empty_column, read_table
 from .spec import ColumnSpec, TableSpec
@@ -429,6 +431,7 @@ def load_paper(data_dir: PathLike, paper: str) -> dict[str, pd.DataFrame] | None
     if not report.ok:
         raise ContractError(report)
     _log_warnings(report)
+    note_loaded(data_dir, paper)
     return _typed(tables)
 
 
@@ -438,6 +441,8 @@ def load_cohort(data_dir: PathLike) -> dict[str, dict[str, pd.DataFrame]]:
     if not report.ok:
         raise ContractError(report)
     _log_warnings(report)
+    for paper in tables:
+        note_loaded(data_dir, paper)
     return {paper: _typed(paper_tables_) for paper, paper_tables_ in tables.items()}
 
 

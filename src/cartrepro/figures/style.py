@@ -7,13 +7,11 @@ One place decides how the book's figures look and how they reach the reader:
 - :func:`new_figure` makes a figure in that style (constrained layout, so it can be redrawn at another width).
 - :func:`describe` attaches the caption (the image's alt text) and the data behind the figure (a tidy frame,
   offered as a CSV download next to it).
-- :func:`synthetic_mark` switches on the "synthetic reconstruction" mark for the figures that follow.
-  A notebook that reads a paper's folder calls, once, before drawing::
+- the "synthetic reconstruction" mark: a figure drawn from the shipped (reconstructed) cohort carries it
+  inside the image, so a screenshot of it cannot pass as the paper's figure. It follows the data loaded
+  through the contract (:func:`marks_synthetic`); a notebook can set it explicitly, once, before drawing::
 
       synthetic_mark(is_shipped_cohort(data_dir, "cd22"))
-
-  so that a figure drawn from the shipped (reconstructed) cohort carries the mark inside the image and a
-  screenshot of it cannot pass as the paper's figure.
 - :func:`figure_html` is what a notebook shows for a matplotlib figure (registered as the figure's HTML
   representation when this module is imported in a kernel): two 2x PNG renditions, one for wide screens
   and a narrower one for phones (same point sizes, so text stays >= 9 pt on a 390 px screen), with the
@@ -38,6 +36,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+from cartrepro.paths import loaded_papers
+
 PALETTE = ["#1f4e79", "#c0504d", "#4f8a3c", "#7f6084", "#d98c1f"]
 #: no text in a figure is smaller than this (points)
 MIN_FONT = 10
@@ -52,7 +52,7 @@ NARROW_SCREEN = 600
 MARK_TEXT = "SYNTHETIC RECONSTRUCTION"
 MARK_NOTE = "Synthetic reconstruction, not the trial's data"
 
-_state = {"synthetic": False}
+_state: dict[str, bool | None] = {"synthetic": None}
 
 
 def use_house_style() -> None:
@@ -129,14 +129,24 @@ def description(fig: Figure) -> Description:
     return Description(". ".join(parts) or "Figure", None, "")
 
 
-def synthetic_mark(on: bool) -> None:
-    """Mark (``True``) or stop marking the figures shown from now on as drawn from the synthetic cohort."""
-    _state["synthetic"] = bool(on)
+def synthetic_mark(on: bool | None) -> None:
+    """Mark (``True``) or do not mark (``False``) the figures shown from now on as drawn from the synthetic
+    cohort; ``None`` goes back to the automatic choice of :func:`marks_synthetic`."""
+    _state["synthetic"] = None if on is None else bool(on)
 
 
 def marks_synthetic() -> bool:
-    """Whether figures shown now carry the synthetic-reconstruction mark."""
-    return _state["synthetic"]
+    """Whether figures shown now carry the synthetic-reconstruction mark.
+
+    As set by :func:`synthetic_mark`; until then, automatically: True when this process has loaded paper
+    folders through the data contract (:func:`cartrepro.contract.load_paper`) and every one of them was
+    the shipped cohort (:func:`cartrepro.paths.is_shipped_cohort`). A notebook that mixes the shipped
+    cohort with other data should call :func:`synthetic_mark` itself.
+    """
+    if _state["synthetic"] is not None:
+        return bool(_state["synthetic"])
+    loaded = loaded_papers()
+    return bool(loaded) and all(loaded.values())
 
 
 def in_sentence(label: str) -> str:

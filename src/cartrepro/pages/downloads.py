@@ -1,0 +1,154 @@
+"""The files a reader can download from the site, written into the book source before it is rendered.
+
+:func:`write_downloads` is called by the build once the notebooks have run (``build/pipeline.py``). It writes
+``<src>/book/_generated/site/downloads/`` (copied to ``html/downloads/`` by :mod:`cartrepro.pages.sphinx_site`):
+
+- ``results.json`` and ``scorecard.csv``: the same bytes the build publishes beside the site;
+- ``figures/<notebook>--<name>.png`` and ``.csv``: every figure of every page (the wide 2x rendition) and the
+  data behind it, taken from the executed notebooks' figure outputs (:func:`cartrepro.figures.style.figure_html`),
+  whose captions get the two download links;
+- ``cohort/<paper>/<table>.csv``: the shipped reconstructed cohort, only for papers whose data in this build
+  *is* the shipped cohort (a user's own patients are never copied into the site);
+- ``templates/``: the contract's empty templates and the example cohort, each file under a distinct name
+  (``cd22_patients_template.csv``, ``cd22_patients_example.csv``, ...), and the two zips.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+SITE_DIR = Path("book") / "_generated" / "site"
+DOWNLOADS = "downloads"
+_IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def download_name(paper: str, table: str, kind: str) -> str:
+    """A file name that says what the file is: ``cd22_patients_template.csv``.
+
+    Examples
+    --------
+    >>> download_name("cd22", "patients", "template"), download_name("car1922", "cytokines", "example")
+    ('cd22_patients_template.csv', 'car1922_cytokines_example.csv')
+    """
+    return f"{paper}_{table}_{kind}.csv"
+
+
+def _figure_outputs(notebook: dict):
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            meta = output.get("metadata", {}).get("text/html", {})
+            if isinstance(meta, dict) and "cartrepro" in meta and "text/html" in output.get("data", {}):
+                yield output, meta["cartrepro"]
+
+
+def _html_text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def extract_figures(notebook_path: Path, out_dir: Path,
+                    link_prefix: str = "../downloads/figures") -> list[tuple[str, str]]:
+    """Write each figure of an executed notebook as PNG + CSV into ``out_dir`` and add the two download links
+    to its caption in the notebook (rewritten in place; the CSV text is dropped from the output metadata).
+
+    Returns ``(file stem, caption)`` of the figures written, in page order.
+    """
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    stem = notebook_path.stem
+    written: list[tuple[str, str]] = []
+    for output, meta in _figure_outputs(notebook):
+        body = _html_text(output["data"]["text/html"])
+        found = _IMG.search(body)
+        if found is None:
+            continue
+        base = f"{stem}--{str(meta.get('figure') or 'figure')[:48].strip('-')}"
+        name, k = base, 2
+        while name in {w for w, _ in written}:
+            name, k = f"{base}-{k}", k + 1
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / f"{name}.png").write_bytes(base64.b64decode(found.group(1)))
+        (out_dir / f"{name}.csv").write_text(meta.get("csv", ""), encoding="utf-8", newline="")
+        links = (f' <span class="cr-downloads">Download: <a href="{link_prefix}/{html.escape(name)}.png" '
+                 f'download>figure (PNG)</a> · <a href="{link_prefix}/{html.escape(name)}.csv" download>'
+                 f"data behind it (CSV)</a></span>")
+        output["data"]["text/html"] = body.replace("</figcaption>", links + "</figcaption>", 1)
+        meta.pop("csv", None)
+        written.append((name, str(meta.get("caption", ""))))
+    notebook_path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return written
+
+
+def write_downloads(src: Path, records: dict, card: pd.DataFrame, data_dir: Path, shipped_papers: set[str]) -> Path:
+    """Write every download of the site below ``src/book/_generated/site/downloads`` (see the module text);
+    returns that folder. ``records`` are the recorded values (``{id: Value}``), ``card`` the scorecard."""
+    from cartrepro.contract.templates import EXAMPLE_ZIP, TEMPLATE_ZIP, write_templates
+
+    root = Path(src) / SITE_DIR / DOWNLOADS
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    (root / "results.json").write_text(
+        json.dumps({k: v.to_json() for k, v in sorted(records.items())}, indent=2) + "\n", encoding="utf-8")
+    card.to_csv(root / "scorecard.csv", index=False, lineterminator="\n")
+
+    figures = {notebook.stem: extract_figures(notebook, root / "figures")
+               for notebook in sorted((Path(src) / "notebooks").glob("*.ipynb"))}
+
+    cohort: list[str] = []
+    for paper in sorted(shipped_papers):
+        folder = Path(data_dir) / paper
+        for table in sorted(folder.glob("*.csv")):
+            target = root / "cohort" / paper / table.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(table, target)
+            cohort.append(f"cohort/{paper}/{table.name}")
+
+    scratch = root / ".templates"
+    files = write_templates(scratch)
+    templates = root / "templates"
+    templates.mkdir()
+    for name, path in files.items():
+        if name.endswith(".csv"):
+            kind, paper, table = name.split("/")
+            shutil.copyfile(path, templates / download_name(paper, table.removesuffix(".csv"),
+                                                             "template" if kind == "templates" else "example"))
+    for name in (TEMPLATE_ZIP, EXAMPLE_ZIP):
+        shutil.copyfile(files[name], templates / name)
+    shutil.rmtree(scratch)
+    listing = downloads_markdown(figures, cohort, sorted(p.name for p in templates.iterdir()))
+    (Path(src) / SITE_DIR.parent / "downloads_list.md").write_text(listing, encoding="utf-8")
+    return root
+
+
+def _link(path: str, text: str = "", prefix: str = "../downloads") -> str:
+    return f'<a href="{prefix}/{html.escape(path)}" download>{html.escape(text or path.rsplit("/", 1)[-1])}</a>'
+
+
+def downloads_markdown(figures: dict[str, list[tuple[str, str]]], cohort: list[str], templates: list[str]) -> str:
+    """The list of downloads shown on the "Rerun it" page (links relative to ``book/``)."""
+    lines = [
+        f"- **Numbers**: {_link('results.json')} (every computed number, unrounded) and "
+        f"{_link('scorecard.csv')} (each published number: printed, computed, match, evidence, reason).",
+    ]
+    if cohort:
+        shipped = ", ".join(_link(path, path.removeprefix("cohort/")) for path in cohort)
+        lines.append(f"- **The shipped synthetic reconstruction** (not trial data): {shipped}.")
+    else:
+        lines.append("- **Cohort**: this build ran on data other than the shipped cohort, which is not copied "
+                     "into the site.")
+    lines.append("- **Templates and an example cohort** (one file per table, each under its own name): "
+                 + ", ".join(_link(f"templates/{name}") for name in templates) + ".")
+    lines.append("- **Figures**: each figure as a PNG and the data behind it as CSV (also linked under every "
+                 "figure):")
+    for stem, items in figures.items():
+        for name, caption in items:
+            title = caption.split(":", 1)[0].strip() or name
+            lines.append(f"  - {html.escape(title)} ({stem.replace('_', ' ')}): {_link(f'figures/{name}.png', 'PNG')}"
+                         f" · {_link(f'figures/{name}.csv', 'CSV')}")
+    return "\n".join(lines) + "\n"
