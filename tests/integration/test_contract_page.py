@@ -45,6 +45,8 @@ def test_every_column_and_rule_of_the_contract_is_on_the_page(page: str):
 def test_the_download_links_carry_the_templates(page: str, tmp_path: Path):
     files = write_templates(tmp_path)
     links = re.findall(r'<a download="([^"]+)" href="data:[^;]+(?:;charset=utf-8)?;base64,([^"]+)">', page)
+    assert len({name for name, _ in links}) == len(links)  # every download saves under its own file name
+    assert "cd22_patients_template.csv" in {name for name, _ in links}
     got = {}
     for name, data in links:
         got.setdefault(name, []).append(base64.b64decode(data))

@@ -50,6 +50,27 @@ def _csv_text(names: list[str], rows: list[Row]) -> str:
     return buffer.getvalue()
 
 
+def download_name(name: str) -> str:
+    """The file name a download of ``name`` (a key of :func:`write_templates`) is saved under: distinct for
+    every file, since a browser saves ``templates/cd22/patients.csv`` and ``example/cd22/patients.csv`` both
+    as ``patients.csv``.
+
+    Examples
+    --------
+    >>> download_name("templates/cd22/patients.csv"), download_name("example/car1922/cytokines.csv")
+    ('cd22_patients_template.csv', 'car1922_cytokines_example.csv')
+    >>> download_name("cohort_template.zip")
+    'cohort_template.zip'
+    """
+    parts = name.split("/")
+    if len(parts) != 3:
+        return parts[-1]
+    folder, paper, file_name = parts
+    kind = "template" if folder == TEMPLATE_DIR else "example"
+    stem, dot, suffix = file_name.rpartition(".")
+    return f"{paper}_{stem}_{kind}{dot}{suffix}"
+
+
 def template_csv(paper: str, table: str) -> str:
     """The header row of one contract table (every column, in contract order), as CSV text."""
     return _csv_text([c.name for c in columns(paper, table)], [])

@@ -310,14 +310,14 @@ def figure_html(fig: Figure) -> tuple[str, dict]:
     room = 0.22 if mark else 0.0
     w, h = round(wide_size[0] * CSS_DPI), round((wide_size[1] + room) * CSS_DPI)
     sw, sh = round(small_size[0] * CSS_DPI), round((small_size[1] + room) * CSS_DPI)
-    alt = desc.caption + (". " + MARK_NOTE if mark else "")
+    alt = desc.caption.rstrip(". ") + ("." + " " + MARK_NOTE + "." if mark else "")
     caption = html.escape(desc.caption) + (f' <span class="cr-synthetic">{html.escape(MARK_NOTE)}.</span>'
                                            if mark else "")
-    name = desc.name or slug(desc.caption)
+    name = desc.name or slug(desc.caption.split(":", 1)[0])
     body = (f'<figure class="cr-figure" data-cr-figure="{html.escape(name)}" data-synthetic="{int(mark)}">'
             f'<picture><source media="(max-width: {NARROW_SCREEN}px)" srcset="{_uri(small)}" width="{sw}" '
             f'height="{sh}"><img src="{_uri(wide)}" alt="{html.escape(alt, quote=True)}" width="{w}" '
-            f'height="{h}" loading="lazy"></picture>'
+            f'height="{h}"></picture>'
             f"<figcaption>{caption}</figcaption></figure>")
     data = figure_data(fig)
     metadata = {"cartrepro": {"figure": name, "caption": desc.caption, "synthetic": mark,

@@ -16,7 +16,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from cartrepro.contract import PAPERS, REQUIRED_TABLES, TABLES, columns, rules, table_spec, validate
-from cartrepro.contract.templates import EXAMPLE_ZIP, TEMPLATE_ZIP, contract_tables, write_templates
+from cartrepro.contract.templates import EXAMPLE_ZIP, TEMPLATE_ZIP, contract_tables, download_name, write_templates
 from cartrepro.paths import resolve_data_dir
 
 __all__ = ["PAPER_TITLES", "downloads", "example_problem", "layout", "other_papers", "paper_tables",
@@ -94,10 +94,11 @@ def other_papers(shown: tuple[str, ...] = ("cd22", "car1922")) -> list:
             for other in PAPERS if other not in shown]
 
 
-def _download_link(path: Path, label: str) -> str:
-    """An <a download> link carrying the file itself (a data: URI): the page needs no separate file."""
+def _download_link(path: Path, label: str, name: str) -> str:
+    """An <a download> link carrying the file itself (a data: URI), saved under a name of its own
+    (:func:`cartrepro.contract.templates.download_name`: not ``patients.csv`` for every table)."""
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return (f'<a download="{html.escape(path.name)}" href="data:{MIME[path.suffix]};base64,{data}">'
+    return (f'<a download="{html.escape(download_name(name))}" href="data:{MIME[path.suffix]};base64,{data}">'
             f"{label}</a>")
 
 
@@ -109,10 +110,10 @@ def downloads() -> HTML:
         for zip_name, tree, what in ((TEMPLATE_ZIP, "templates", "empty templates"),
                                      (EXAMPLE_ZIP, "example", "example cohort")):
             singles = ", ".join(_download_link(files[f"{tree}/{paper}/{table}.csv"],
-                                               f"<code>{paper}/{table}.csv</code>")
+                                               f"<code>{paper}/{table}.csv</code>", f"{tree}/{paper}/{table}.csv")
                                 for paper, table in contract_tables() if f"{tree}/{paper}/{table}.csv" in files)
-            items.append(f"<li>{_download_link(files[zip_name], f'<code>{zip_name}</code>')}: the {what} as a "
-                         f"cohort folder; or one table at a time: {singles}</li>")
+            whole = _download_link(files[zip_name], f"<code>{zip_name}</code>", zip_name)
+            items.append(f"<li>{whole}: the {what} as a cohort folder; or one table at a time: {singles}</li>")
     return HTML(f"<ul>{''.join(items)}</ul>")
 
 

@@ -29,17 +29,6 @@ DOWNLOADS = "downloads"
 _IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
-def download_name(paper: str, table: str, kind: str) -> str:
-    """A file name that says what the file is: ``cd22_patients_template.csv``.
-
-    Examples
-    --------
-    >>> download_name("cd22", "patients", "template"), download_name("car1922", "cytokines", "example")
-    ('cd22_patients_template.csv', 'car1922_cytokines_example.csv')
-    """
-    return f"{paper}_{table}_{kind}.csv"
-
-
 def _figure_outputs(notebook: dict):
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
@@ -87,7 +76,7 @@ def extract_figures(notebook_path: Path, out_dir: Path,
 def write_downloads(src: Path, records: dict, card: pd.DataFrame, data_dir: Path, shipped_papers: set[str]) -> Path:
     """Write every download of the site below ``src/book/_generated/site/downloads`` (see the module text);
     returns that folder. ``records`` are the recorded values (``{id: Value}``), ``card`` the scorecard."""
-    from cartrepro.contract.templates import EXAMPLE_ZIP, TEMPLATE_ZIP, write_templates
+    from cartrepro.contract.templates import download_name, write_templates
 
     root = Path(src) / SITE_DIR / DOWNLOADS
     if root.exists():
@@ -114,12 +103,7 @@ def write_downloads(src: Path, records: dict, card: pd.DataFrame, data_dir: Path
     templates = root / "templates"
     templates.mkdir()
     for name, path in files.items():
-        if name.endswith(".csv"):
-            kind, paper, table = name.split("/")
-            shutil.copyfile(path, templates / download_name(paper, table.removesuffix(".csv"),
-                                                             "template" if kind == "templates" else "example"))
-    for name in (TEMPLATE_ZIP, EXAMPLE_ZIP):
-        shutil.copyfile(files[name], templates / name)
+        shutil.copyfile(path, templates / download_name(name))
     shutil.rmtree(scratch)
     listing = downloads_markdown(figures, cohort, sorted(p.name for p in templates.iterdir()))
     (Path(src) / SITE_DIR.parent / "downloads_list.md").write_text(listing, encoding="utf-8")
