@@ -195,6 +195,8 @@ def test_every_figure_from_the_shipped_cohort_carries_the_synthetic_mark(html_di
     assert unmarked == {}
 
 
+@pytest.mark.xfail(strict=True, reason="book/intro.md does not yet link its findings to figure pages (issue 12 "
+                   "item 1, landing page); remove this marker when it does")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_reader_goes_from_a_landing_page_finding_to_its_figure_and_method_card(browser, html_dir, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
