@@ -183,3 +183,16 @@ def test_a_patient_with_two_specimens_uses_the_smallest_sample_id():
 
 def test_analyte_spellings_are_one_analyte():
     assert pd.Series(["MIP3α", "MIP3a", "mip-3A"]).map(car1922.cytokines.analyte_key).nunique() == 1
+
+
+def test_validation_sensitivity_needs_only_the_nr_er_group():
+    # was: both declared not computable when the validation cohort had no remission specimen (R oracle finding)
+    tables = cohort(patient("A", "b_all", "no_response", pfs=30, pfs_event=True), patient("B", "b_all"),
+                    patient("C", "b_nhl", "no_response", pfs=40, pfs_event=True),
+                    patient("D", "b_nhl", "no_response", pfs=50, pfs_event=True),
+                    cytokines="S1,A,il6_peak,training,x,MIP3α,1.0\nS2,B,il6_peak,training,x,MIP3α,5.0\n"
+                              "S3,C,il6_peak,validation,x,MIP3α,2.0\nS4,D,il6_peak,validation,x,MIP3α,4.0\n")
+    r = mip3a.training_and_validation(tables)
+    assert r.frames["cutoff"] == 3.0
+    assert r.value("p1_s3m_sens_val") == 50.0
+    assert r.not_computable()["p1_s3m_spec_val"] == "the remission group has no validation MIP3α value"

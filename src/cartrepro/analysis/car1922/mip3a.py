@@ -46,7 +46,7 @@ import pandas as pd
 from cartrepro.analysis.car1922 import cytokines as cyto
 from cartrepro.analysis.car1922.survival import logrank
 from cartrepro.analysis.results import Results
-from cartrepro.stats.diagnostics import sens_spec_at, youden_cutoff
+from cartrepro.stats.diagnostics import proportion_ci_hybrid, youden_cutoff
 from cartrepro.stats.groups import pearson
 from cartrepro.stats.ranks import mann_whitney_auto
 
@@ -106,15 +106,35 @@ def _put(r: Results, ledger_id: str, outcome, value=lambda t: t.p_value) -> None
 
 def cohort_tests(frame: pd.DataFrame, cutoff: float | str, label: str) -> dict:
     """Mann-Whitney test of the labelled specimens, log-rank of PFS by the cutoff over all specimens, and
-    sensitivity / specificity at the cutoff; each a result or the reason (a text)."""
+    sensitivity / specificity at the cutoff (:func:`sens_spec`); each a result or the reason (a text)."""
     out = {"mw": _mann_whitney(frame, label) if len(frame) else f"no {label} values"}
     if isinstance(cutoff, str):
         out["logrank"] = out["sens_spec"] = cutoff
         return out
     out["logrank"] = _logrank_by_cutoff(frame, cutoff, f"{label} specimens") if len(frame) else f"no {label} values"
+    out["sens_spec"] = sens_spec(frame, cutoff, label)
+    return out
+
+
+def sens_spec(frame: pd.DataFrame, cutoff: float, label: str) -> dict:
+    """Sensitivity (NR/ER below the cutoff) and specificity (remission above it) with the hybrid Wilson/Brown
+    interval; each needs only its own group, so each is the proportion or the reason (a text).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"fold_change": [1.0, 6.0, 2.0], "group": ["nr_er", "nr_er", None]})
+    >>> out = sens_spec(frame, 3.5, "validation MIP3α")
+    >>> out["sensitivity"].estimate, out["specificity"]
+    (0.5, 'the remission group has no validation MIP3α value')
+    """
     nr, rem = cyto.split(frame)
-    out["sens_spec"] = (sens_spec_at(nr, rem, cutoff, direction="lower") if nr.size and rem.size
-                        else f"the NR/ER or the remission group has no {label} value")
+    out = {}
+    for name, values, group in (("sensitivity", nr, "NR/ER"), ("specificity", rem, "remission")):
+        if values.size == 0:
+            out[name] = f"the {group} group has no {label} value"
+            continue
+        hits = values < cutoff if name == "sensitivity" else values > cutoff
+        out[name] = proportion_ci_hybrid(int(hits.sum()), int(values.size))
     return out
 
 
@@ -165,20 +185,25 @@ def training_and_validation(tables: Mapping[str, pd.DataFrame], analyte: str = P
     r.add("p1_n_validation_ball", int((val["disease"] == "b_all").sum()))
     r.add("p1_n_validation_bnhl", int((val["disease"] == "b_nhl").sum()))
     _put(r, "p1_fig1h_mw_p", vt["mw"])
-    _put(r, "p1_s3m_sens_val", vt["sens_spec"], lambda s: 100 * s.sensitivity.estimate)
-    _put(r, "p1_s3m_spec_val", vt["sens_spec"], lambda s: 100 * s.specificity.estimate)
+    ss = vt["sens_spec"]
+    _put(r, "p1_s3m_sens_val", ss if isinstance(ss, str) else ss["sensitivity"], lambda p: 100 * p.estimate)
+    _put(r, "p1_s3m_spec_val", ss if isinstance(ss, str) else ss["specificity"], lambda p: 100 * p.estimate)
     _put(r, "p1_fig1i_logrank_p", vt["logrank"])
     return r
 
 
 def sens_spec_table(sens_spec) -> pd.DataFrame:
-    """Sensitivity and specificity with k/n and the hybrid Wilson/Brown CI (empty when not computable)."""
+    """Sensitivity and specificity with k/n and the hybrid Wilson/Brown CI (or the reason each is missing)."""
     if isinstance(sens_spec, str):
         return pd.DataFrame({"not computable": [sens_spec]})
-    return pd.DataFrame([{"measure": name, "k/n": f"{p.k}/{p.n}", "%": round(100 * p.estimate, 2),
-                          "95% CI (hybrid Wilson/Brown)": "{1:.2f}-{2:.2f}".format(*p.percent())}
-                         for name, p in (("sensitivity", sens_spec.sensitivity),
-                                         ("specificity", sens_spec.specificity))])
+    rows = []
+    for name, p in sens_spec.items():
+        if isinstance(p, str):
+            rows.append({"measure": name, "k/n": "", "%": None, "95% CI (hybrid Wilson/Brown)": p})
+        else:
+            rows.append({"measure": name, "k/n": f"{p.k}/{p.n}", "%": round(100 * p.estimate, 2),
+                         "95% CI (hybrid Wilson/Brown)": "{1:.2f}-{2:.2f}".format(*p.percent())})
+    return pd.DataFrame(rows)
 
 
 def other_panels(tables: Mapping[str, pd.DataFrame], analyte: str = PAPER_ANALYTE,
