@@ -33,11 +33,12 @@ data_dir = "data/reconstructed"  # cohort folder holding car1922/
 window_months = 6.0  # the NR/ER rule
 
 # %% tags=["hide-input"]
-from IPython.display import display
+from IPython.display import HTML, display
 
 from cartrepro.analysis.review import p1_alternatives, values_table
 from cartrepro.contract import load_paper
 from cartrepro.ledger.record import record_all
+from cartrepro.pages.display import html_table
 
 # %% [markdown]
 # ## Which conclusions flip
@@ -49,7 +50,7 @@ from cartrepro.ledger.record import record_all
 tables = load_paper(data_dir, "car1922")
 result = p1_alternatives(tables, window_months=window_months)
 record_all(result)
-display(values_table(result))
+display(HTML(html_table(values_table(result), default_format="{:.4g}")))
 
 # %% [markdown]
 # ## Every method, every conclusion
@@ -58,5 +59,7 @@ display(values_table(result))
 # differs from the paper's (`flips`). Numbers this cohort cannot recompute are listed after the table.
 
 # %% tags=["hide-input"]
-display(result.frames.get("alternatives"))
+shown = result.frames.get("alternatives", values_table(result))
+number = {"value": lambda v: v if isinstance(v, str) else f"{v:.4g}"}  # CIs are texts, P values numbers
+display(HTML(html_table(shown, number, default_format="{:.4g}")))
 print("not recomputable here:", ", ".join(result.frames.get("alternatives_skipped", [])) or "none")

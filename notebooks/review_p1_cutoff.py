@@ -39,11 +39,12 @@ minprop = 0.1  # smallest share of specimens below a cutpoint
 maxprop = 0.9  # largest share of specimens below a cutpoint
 
 # %% tags=["hide-input"]
-from IPython.display import display
+from IPython.display import HTML, display
 
 from cartrepro.analysis.review import cutoff_optimism, values_table
 from cartrepro.contract import load_paper
 from cartrepro.ledger.record import record_all
+from cartrepro.pages.display import html_table
 
 # %% [markdown]
 # ## The corrections
@@ -62,7 +63,7 @@ result = cutoff_optimism(tables, analyte=analyte, window_months=window_months, n
                          minprop=minprop, maxprop=maxprop)
 record_all(result)
 print("marker the screen selects (largest two-sided training ROC area):", result.frames.get("selected_analyte"))
-display(values_table(result))
+display(HTML(html_table(values_table(result), default_format="{:.4g}")))
 
 # %% [markdown]
 # ## The log-rank P of a chosen cutoff

@@ -36,12 +36,13 @@ window_months = 6.0  # the NR/ER rule
 alpha = 0.05  # significance level of a raw hit and of the adjusted survivors
 
 # %% tags=["hide-input"]
-from IPython.display import display
+from IPython.display import HTML, display
 
 from cartrepro.analysis.review import screen_multiplicity, values_table
 from cartrepro.analysis.review.screen import hits_table
 from cartrepro.contract import load_paper
 from cartrepro.ledger.record import record_all
+from cartrepro.pages.display import html_table
 
 # %% [markdown]
 # ## The screens, adjusted
@@ -56,7 +57,7 @@ from cartrepro.ledger.record import record_all
 tables = load_paper(data_dir, "car1922")
 result = screen_multiplicity(tables, window_months=window_months, alpha=alpha)
 record_all(result)
-display(values_table(result))
+display(HTML(html_table(values_table(result), default_format="{:.4g}")))
 
 # %% [markdown]
 # ## Which analytes, with their q values
@@ -64,7 +65,7 @@ display(values_table(result))
 # Every analyte with raw P < 0.05 in at least one of the three screens, with its P and BH q value in each.
 
 # %% tags=["hide-input"]
-display(hits_table(result, alpha))
+display(HTML(html_table(hits_table(result, alpha), default_format="{:.4f}")))
 
 # %% [markdown]
 # ## How surprising is the overlap?

@@ -38,13 +38,13 @@ def test_table_round_trip_and_stamp(tmp_path):
     table, stamp = ensemble.read_table(path)
     assert stamp["cd22"] == {"seeds_tried": [1, 2], "admissible": [1]}
     assert stamp["ensemble_version"] == ensemble.ENSEMBLE_VERSION and list(table["id"]) == ["x"]
-    sentence, counts, _ = ensemble.overview(path)
+    sentence, counts, _, _ = ensemble.overview(path)
     assert "1 admissible cohorts of 2 seeds" in sentence and int(counts["quantities"].iloc[0]) == 1
 
 
 def test_overview_without_a_table(tmp_path):
-    sentence, counts, widest = ensemble.overview(tmp_path / "absent.csv")
-    assert "make ensemble" in sentence and counts.empty and widest.empty
+    sentence, counts, widest, review = ensemble.overview(tmp_path / "absent.csv")
+    assert "make ensemble" in sentence and counts.empty and widest.empty and review.empty
 
 
 def test_committed_table_is_labelled_with_its_seeds():

@@ -157,7 +157,8 @@ def summarise(members: Sequence[dict], shipped: dict[str, float] | None = None, 
 
 def header(members: Sequence[dict], seconds: float) -> dict:
     """The table's stamp: version, seeds tried and accepted per paper, time."""
-    stamp: dict = {"ensemble_version": ENSEMBLE_VERSION, "wall_seconds": round(seconds, 1)}
+    stamp: dict = {"ensemble_version": ENSEMBLE_VERSION, "wall_seconds": round(seconds, 1),
+                   "code_digest": _code_digest()}
     for paper in sorted({m["paper"] for m in members}):
         mine = [m for m in members if m["paper"] == paper]
         stamp[paper] = {"seeds_tried": [m["seed"] for m in mine],
@@ -271,14 +272,16 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-def overview(path: Path = ENSEMBLE_CSV) -> tuple[str, pd.DataFrame, pd.DataFrame]:
-    """For the book: (a sentence on what the committed table holds, counts per paper, the widest ranges).
+def overview(path: Path = ENSEMBLE_CSV) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """For the book: (a sentence on what the committed table holds, counts per paper, the widest ranges of
+    published quantities, the ranges of the review chapter's own quantities).
 
     Works without the table (``make ensemble`` not run): the sentence says so and the frames are empty.
     """
     found = read_table(path)
     if found is None:
-        return ("No ensemble table is committed yet: run `make ensemble`.", pd.DataFrame(), pd.DataFrame())
+        return ("No ensemble table is committed yet: run `make ensemble`.", pd.DataFrame(), pd.DataFrame(),
+                pd.DataFrame())
     table, stamp = found
     seeds = {p: len(stamp[p]["admissible"]) for p in PAPERS if p in stamp}
     tried = {p: len(stamp[p]["seeds_tried"]) for p in PAPERS if p in stamp}
@@ -286,8 +289,10 @@ def overview(path: Path = ENSEMBLE_CSV) -> tuple[str, pd.DataFrame, pd.DataFrame
                 + "; ".join(f"{p}: {seeds[p]} admissible cohorts of {tried[p]} seeds" for p in seeds) + ".")
     counts = (table.groupby("paper")["determined"].agg(quantities="size", determined="sum").reset_index())
     counts["not determined"] = counts["quantities"] - counts["determined"]
+    review = table[table["id"].str.startswith("review_")].reset_index(drop=True)
+    table = table[~table["id"].str.startswith("review_")]
     widest = (table[~table["determined"]].assign(rel=lambda f: f["width"] / f[["min", "max"]].abs().max(axis=1)
                                                  .clip(lower=1e-12))
               .sort_values(["paper", "rel"], ascending=[True, False]).groupby("paper").head(15)
               .drop(columns="rel").reset_index(drop=True))
-    return sentence, counts, widest
+    return sentence, counts, widest, review
