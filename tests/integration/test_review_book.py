@@ -1,0 +1,27 @@
+"""The Review part in the built book (issue 11): its pages, its review_ ids in results.json, and the
+scorecard's review section (no match column)."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_review_part_results_and_scorecard_section(built_book):
+    out, _ = built_book
+    results = json.loads((out / "results.json").read_text())
+    review = {k for k in results if k.startswith("review_")}
+    assert len(review) >= 10
+    assert {"review_p1_mip3a_auc_optimism_corrected", "review_p1_mip3a_cutoff_maxstat_p",
+            "review_p1_screen_bh_survivors_ball", "review_p1_screen_bh_survivors_bnhl"} <= review
+    for page in ("review_p1_screen", "review_p1_cutoff", "review_p1_alternatives", "review_p2_alternatives",
+                 "review_ensemble"):
+        assert (out / "html" / "notebooks" / f"{page}.html").is_file(), page
+    index = (out / "html" / "index.html").read_text(encoding="utf-8")
+    assert "Review" in index
+    scorecard = (out / "html" / "book" / "scorecard.html").read_text(encoding="utf-8")
+    section = scorecard.split("Review quantities", 1)[1]
+    assert "review_p1_mip3a_cutoff_maxstat_p" in section
+    head = section.split("<thead>", 1)[1].split("</thead>", 1)[0].lower()
+    assert "match" not in head and "value" in head
