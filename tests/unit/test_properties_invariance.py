@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 import strategies  # noqa: F401 (registers and loads the Hypothesis profile)
 from hypothesis import given
 from hypothesis import strategies as st
@@ -33,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1] / "oracle" / "cohorts"
 FAST = {"review_p1_cutoff": {"n_boot": 50}}
 ID_COLUMNS = ("patient_id", "sample_id", "specimen_id")
 TIED_TO_PATIENT_NUMBERS = ("p2_fig5_relapse_pt",)
-#: known violation, reported to the lead: the review chapter's bootstrap resamples rows in table order, so its
-#: optimism estimates change with the order of the rows (test_review_bootstrap_depends_on_row_order below)
+#: the review chapter's bootstrap optimism: once order-dependent (resampled in table order), now resampled in a
+#: canonical order and checked by test_review_bootstrap_does_not_depend_on_row_order below
 ORDER_DEPENDENT = ("review_p1_mip3a_auc_optimism", "review_p1_mip3a_youden_accuracy_corrected")
 #: P1 ids that are not functions of ranks of the cytokine values (medians, ranges, Pearson r, the cutoff)
 NOT_RANK_BASED = ("p1_fc_", "p1_s3e_corr_", "p1_fig1e_cutoff_", "review_")
@@ -98,8 +97,8 @@ def test_row_order_and_ids_do_not_matter(cohort, seed, paper):
     assert not differ, {i: (before[i], after[i]) for i in differ}
 
 
-@pytest.mark.xfail(strict=True, reason="the review bootstrap resamples rows in table order (reported)")
-def test_review_bootstrap_depends_on_row_order():
+def test_review_bootstrap_does_not_depend_on_row_order():
+    """The bootstrap resamples specimens in a canonical order (sorted by value), not in table order."""
     tables = load_paper(ROOT / "oracle_01", "car1922")
     before = outcomes("car1922", tables)
     after = outcomes("car1922", shuffled_and_renamed(tables, 0))

@@ -29,7 +29,8 @@ IDS_MAXSTAT = ["review_p1_mip3a_cutoff_best_split_logrank_p", "review_p1_mip3a_c
 
 def training_matrix(cytokines: pd.DataFrame, patients: pd.DataFrame, window_months: float = 6.0
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(NR/ER specimens x analytes, remission specimens x analytes) of the training screen.
+    """(NR/ER specimens x analytes, remission specimens x analytes) of the training screen, rows in a
+    canonical order (sorted by their values).
 
     Analytes missing for any labelled specimen are left out (the bootstrap needs complete columns).
     """
@@ -38,12 +39,22 @@ def training_matrix(cytokines: pd.DataFrame, patients: pd.DataFrame, window_mont
     peak = cytokines[(cytokines["timepoint"] == "il6_peak") & (cytokines["cohort"] == "training")]
     wide = peak.pivot_table(index="patient_id", columns="analyte", values="fold_change", aggfunc="first",
                             sort=False)
-    wide = wide[pd.unique(peak["analyte"])]
+    wide = wide[sorted(wide.columns)]  # a canonical column order too (ties in the selection: first by name)
     group = response_group(patients, window_months).set_axis(patients["patient_id"]).reindex(wide.index)
     labelled = wide[group.notna().to_numpy()]
     labelled = labelled.loc[:, labelled.notna().all()]
     g = group.loc[labelled.index]
-    return labelled[(g == "nr_er").to_numpy()], labelled[(g == "remission").to_numpy()]
+    cases, controls = labelled[(g == "nr_er").to_numpy()], labelled[(g == "remission").to_numpy()]
+    return _canonical(cases), _canonical(controls)
+
+
+def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by their values (first column first), so the seeded bootstrap draws the same specimens
+    whatever the row order of the table or the patient ids (identical rows are interchangeable)."""
+    if frame.empty:
+        return frame
+    order = np.lexsort(frame.to_numpy(float).T[::-1])
+    return frame.iloc[order]
 
 
 def cutoff_optimism(tables: dict | None, *, analyte: str = "MIP3α", window_months: float = 6.0,
