@@ -1,8 +1,17 @@
 """P1 Table 1 and the pooled patient characteristics of the Results ("Patient characteristics").
 
 Counts with percentages of the column N, medians with the range (minimum-maximum), as the paper's SPSS 25
-table; the doses of the text ("4.1 ± 2.1") are read as mean ± SD (ledger inconsistency
-``car_dose_median_vs_mean``). Nothing is rounded: the recorded numbers are the exact counts, medians and
+table.
+
+Definitions the paper leaves open, and the choice made here:
+
+* **The pooled doses.** "The median total dose of CAR19 T cells was 4.1 ± 2.1 × 10^6/kg, and that of CAR22
+  T cells was 5.1 ± 2.5 × 10^6/kg": a median has no ± spread, so the numbers are read as mean ± SD (sample
+  SD, n - 1) over all 119 patients (ledger inconsistency ``car_dose_median_vs_mean``); the pooled medians
+  are shown beside them.
+* **Percentages of the text** ("Fifty patients (41.0%) were female ... 93.5% aged ≥ 18 years") are of all
+  patients; the printed 41.0% and 93.5% are reachable by no count of 119 (ledger ``female_41_0``,
+  ``age_ge18_93_5``). Nothing is rounded: the recorded numbers are the exact counts, medians and
 percentages. The displayed table is built with ``tableone`` from the same columns. Means and SDs sum the
 patients in ``patient_id`` order, so that the last digit cannot depend on the order of the file's rows.
 
