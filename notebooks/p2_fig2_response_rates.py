@@ -110,4 +110,4 @@ comparison(list(fig2b), reference_data=reference)
 
 # %% tags=["hide-input"]
 fig = forest(fig2c.frames["rates"], xlabel="CR rate (95% CI), evaluated patients",
-             title="Figure 2c  CR rate by subgroup\nILLUSTRATIVE: the paper does not give subgroup membership")
+             title="Figure 2c  CR rate by subgroup\nILLUSTRATIVE: subgroups not given by the paper")

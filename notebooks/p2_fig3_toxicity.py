@@ -105,8 +105,7 @@ comparison(list(fig3b), reference_data=reference)
 
 # %% tags=["hide-input"]
 fig = forest(fig3c.frames["rates"], xlabel="Severe AE rate (95% CI)",
-             title="Figure 3c  Severe adverse events by subgroup\nILLUSTRATIVE: the paper does not give subgroup "
-                   "membership")
+             title="Figure 3c  Severe AEs by subgroup\nILLUSTRATIVE: subgroups not given by the paper")
 
 # %% [markdown]
 # ## Early deaths

@@ -125,7 +125,7 @@ def forest(rows: pd.DataFrame, *, title: str, xlabel: str) -> Figure:
     ``rows``: columns ``section`` (e.g. "Previous HCT"), ``label``, ``k``, ``n``, ``estimate``, ``ci_low``,
     ``ci_high`` (fractions). Empty subgroups are listed with "no patients".
     """
-    height = 1.0 + 0.34 * (len(rows) + rows["section"].nunique())
+    height = max(2.4, 1.0 + 0.34 * (len(rows) + rows["section"].nunique()))  # room for title and axis when empty
     fig, ax = new_figure(figsize=(6.8, height))
     y, ticks, labels = 0.0, [], []
     for section, block in rows.groupby("section", sort=False):

@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,15 @@ def t_test_p(r: Results, ledger_id: str, a: pd.Series, b: pd.Series, what: str) 
         r.skip([ledger_id], f"{what}: each group needs a value and both together at least 3 "
                             f"(here {len(a)} and {len(b)})")
         return
-    p = student_t(a, b).p_value
+    if a.nunique() == 1 and b.nunique() == 1:
+        r.skip([ledger_id], f"{what}: the values do not vary within either group, so the t statistic is undefined")
+        return
+    with warnings.catch_warnings():
+        # scipy warns of "catastrophic cancellation" when one group is constant with a mean that is not
+        # exact in binary (e.g. three doses of 0.3); that group's variance is then ~1e-33 instead of 0,
+        # which leaves the pooled variance and the P value unchanged to machine precision
+        warnings.filterwarnings("ignore", "Precision loss occurred", RuntimeWarning)
+        p = student_t(a, b).p_value
     if not math.isfinite(p):
         r.skip([ledger_id], f"{what}: the values do not vary, so the t statistic is undefined")
         return

@@ -19,8 +19,6 @@ Examples
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from cartrepro.analysis.cd22.common import column, describe, mask, numbers
@@ -75,10 +73,10 @@ def cytokines(patients: pd.DataFrame) -> Results:
         if int(both.sum()) < 3:
             r.skip([ledger_id], f"fewer than 3 patients with both peak expansion and {name}")
             continue
-        result = spearman(peak[both], other[both])
-        if not math.isfinite(result.statistic):
+        if peak[both].nunique() == 1 or other[both].nunique() == 1:
             r.skip([ledger_id], f"peak expansion or {name} does not vary: Spearman's rho is undefined")
             continue
+        result = spearman(peak[both], other[both])
         r.add(ledger_id, result.statistic)
         rows.append({"cytokine": name, "rho": result.statistic, "P": result.p_value, "patients": int(both.sum())})
     r.frames["spearman"] = pd.DataFrame(rows, columns=["cytokine", "rho", "P", "patients"])

@@ -56,6 +56,18 @@ def km_percent(table: pd.DataFrame, horizon_days: float, conf_type: str, spss_de
     return 100 * point.estimate, (ci if all(math.isfinite(c) for c in ci) else None)
 
 
+def add_km(r: Results, ledger_id: str, table: pd.DataFrame, horizon_days: float, conf_type: str,
+           spss_decimals: int | None, failure: bool = False) -> None:
+    """Add the Kaplan-Meier value at the horizon with its CI, or say why the CI is undefined (S = 0 at the
+    horizon: Greenwood's variance divides by zero, and R's survfit gives NA there too)."""
+    estimate, ci = km_percent(table, horizon_days, conf_type, spss_decimals, failure=failure)
+    if not all(math.isfinite(x) for x in (estimate, *ci)):
+        r.skip([ledger_id], f"every patient of the analysis set had an event by day {horizon_days:g}: the "
+                            "Kaplan-Meier estimate is 0 and its Greenwood confidence interval is undefined")
+        return
+    r.add(ledger_id, estimate, ci=ci)
+
+
 def after_remission(patients: pd.DataFrame) -> Results:
     """What the CR patients did next (HCT in remission, withdrew, lost, no further therapy), the HCT days
     of the bridged patients, and the relapses and remissions (months) of those without further therapy.
@@ -105,8 +117,7 @@ def fig4a(patients: pd.DataFrame, horizon_days: float = 365, conf_type: str = "p
         return r
     after = pd.Series(months(lfs["time_days"].to_numpy()))
     kind = lfs["event_type"].reset_index(drop=True)
-    estimate, ci = km_percent(lfs, horizon_days, conf_type, spss_decimals)
-    r.add("p2_fig4a_lfs_1y", estimate, ci=ci)
+    add_km(r, "p2_fig4a_lfs_1y", lfs, horizon_days, conf_type, spss_decimals)
     r.add("p2_fig4a_trm_n", int((kind == "trm").sum()))
     r.add("p2_fig4a_trm_times", sorted(float(m) for m in after[kind == "trm"]))
     r.add("p2_fig4a_relapse_n", int((kind == "relapse").sum()))
@@ -136,8 +147,7 @@ def fig4b(patients: pd.DataFrame, horizon_days: float = 365, conf_type: str = "p
     if relapse.empty:
         r.skip(["p2_fig4b_relapse_1y"], NO_HCT)
         return r
-    estimate, ci = km_percent(relapse, horizon_days, conf_type, spss_decimals, failure=True)
-    r.add("p2_fig4b_relapse_1y", estimate, ci=ci)
+    add_km(r, "p2_fig4b_relapse_1y", relapse, horizon_days, conf_type, spss_decimals, failure=True)
     return r
 
 
@@ -168,8 +178,7 @@ def fig4c(patients: pd.DataFrame, horizon_days: float = 365, conf_type: str = "p
     if lfs.empty:
         r.skip(["p2_fig4c_lfs_1y"], "no patient was in complete remission on day 30")
     else:
-        estimate, ci = km_percent(lfs, horizon_days, conf_type, spss_decimals)
-        r.add("p2_fig4c_lfs_1y", estimate, ci=ci)
+        add_km(r, "p2_fig4c_lfs_1y", lfs, horizon_days, conf_type, spss_decimals)
         for label, table in (("all events in the data", lfs),
                              ("events the text reports only", without_unreported_events(lfs, patients))):
             within = table["event"].to_numpy() & (table["time_days"].to_numpy() <= horizon_days)
