@@ -59,11 +59,16 @@ def km_percent(table: pd.DataFrame, horizon_days: float, conf_type: str, spss_de
 def add_km(r: Results, ledger_id: str, table: pd.DataFrame, horizon_days: float, conf_type: str,
            spss_decimals: int | None, failure: bool = False) -> None:
     """Add the Kaplan-Meier value at the horizon with its CI, or say why the CI is undefined (S = 0 at the
-    horizon: Greenwood's variance divides by zero, and R's survfit gives NA there too)."""
+    horizon: Greenwood's variance divides by zero, and R's survfit gives NA there too).
+
+    The number is declared rather than given without its CI: the ledger publishes it with a CI, and
+    :func:`cartrepro.ledger.record.record` refuses such an entry without one; the reason states the 0.
+    """
     estimate, ci = km_percent(table, horizon_days, conf_type, spss_decimals, failure=failure)
-    if not all(math.isfinite(x) for x in (estimate, *ci)):
+    if ci is None or not math.isfinite(estimate):
         r.skip([ledger_id], f"every patient of the analysis set had an event by day {horizon_days:g}: the "
-                            "Kaplan-Meier estimate is 0 and its Greenwood confidence interval is undefined")
+                            f"Kaplan-Meier estimate is {estimate:g}% and its Greenwood confidence interval is "
+                            "undefined (0/0)")
         return
     r.add(ledger_id, estimate, ci=ci)
 
