@@ -104,7 +104,7 @@ def test_scorecard_page_shows_the_table(built_book):
     assert 'id="sc-p2_resp_cr_enrolled"' in page
 
 
-def test_a_second_build_without_changes_executes_nothing(built_book):
+def test_a_second_build_without_changes_executes_nothing(built_book, capsys):
     out, first = built_book
     before = {p.name: p.stat().st_mtime_ns for p in (out / ".cache" / "notebooks").glob("*.ipynb")}
     again = build(SHIPPED_DATA_DIR, out, jobs=2)
@@ -112,7 +112,20 @@ def test_a_second_build_without_changes_executes_nothing(built_book):
     assert {j.status for j in again.jobs} == {"cached"}
     after = {p.name: p.stat().st_mtime_ns for p in (out / ".cache" / "notebooks").glob("*.ipynb")}
     assert before == after
+    assert "not re-rendered" in capsys.readouterr().out  # the published html was kept as it was
     assert json.loads((out / "results.json").read_text())["p2_fig4c_lfs_1y"]["value"] == pytest.approx(58.1)
+
+
+def test_one_changed_notebook_re_executes_only_itself_and_re_renders(built_book, tmp_path):
+    site = _copy_site(built_book[0], tmp_path)
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS_DIR, notebooks, ignore=shutil.ignore_patterns("*.ipynb"))
+    changed = notebooks / "p2_fig5_relapse.py"
+    changed.write_text(changed.read_text() + "\n# %% [markdown]\n# A sentence added by the test.\n")
+    again = build(SHIPPED_DATA_DIR, site, jobs=2, notebooks_dir=notebooks)
+    assert again.executed == ["p2_fig5_relapse"]
+    page = (site / "html" / "notebooks" / "p2_fig5_relapse.html").read_text(encoding="utf-8")
+    assert "A sentence added by the test." in page
 
 
 def _copy_site(out: Path, tmp_path: Path) -> Path:
