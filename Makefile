@@ -15,11 +15,12 @@ DATA ?= data/reconstructed
 OUT ?= _build
 JOBS ?=
 
-.PHONY: help book run test bench lint reference clean ensemble
+.PHONY: help book run test test-fast bench lint reference clean ensemble
 
 help:
 	@echo "make book       build the site into $(OUT)/html from the shipped cohorts"
 	@echo "make test       run the whole test suite"
+	@echo "make test-fast  the fast set: unit tests, no kernels or builds (-m 'not slow')"
 	@echo "make run DATA=dir [OUT=dir]   build the book on another cohort folder"
 	@echo "make bench      speed targets P-1..P-5 with measured value and target (several builds: minutes)"
 	@echo "make lint       ruff"
@@ -41,6 +42,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests notebooks bench
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
