@@ -81,8 +81,11 @@ def jupyter_book_baseline(tmp: Path) -> float:
     staged = tmp / "cold" / ".stage" / "src"
     book = tmp / "jb"
     shutil.copytree(staged, book, ignore=shutil.ignore_patterns("*.ipynb"))
-    for source in (REPO / "notebooks").glob("*.py"):
-        shutil.copy2(source, book / "notebooks" / source.name)
+    shipped = str(REPO / "data" / "reconstructed")
+    for source in (REPO / "notebooks").glob("*.py"):  # Jupyter Book runs each notebook in its own folder:
+        text = source.read_text(encoding="utf-8")    # the default data folder given absolute, nothing else changed
+        (book / "notebooks" / source.name).write_text(
+            text.replace('data_dir = "data/reconstructed"', f"data_dir = {shipped!r}", 1), encoding="utf-8")
     config = yaml.safe_load((book / "_config.yml").read_text())
     config["execute"] = {"execute_notebooks": "force", "timeout": -1}
     config.setdefault("sphinx", {}).setdefault("config", {})["nb_custom_formats"] = {
@@ -90,6 +93,9 @@ def jupyter_book_baseline(tmp: Path) -> float:
     (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     seconds, _ = _timed([str(BIN / "jupyter-book"), "build", str(book), "--path-output", str(tmp / "jb-out")],
                         env={**os.environ, "PYTHONHASHSEED": "0"})
+    failed = sorted(p.name for p in (tmp / "jb-out" / "_build" / "html" / "reports").rglob("*.err.log"))
+    if failed:
+        raise RuntimeError(f"the Jupyter Book baseline failed to execute: {', '.join(failed)}")
     return seconds
 
 
