@@ -52,3 +52,28 @@ def test_declared_reads_names_defaults_and_comments():
     assert declared("a = 6.0  # months\nb = None\nc = 'x'") == {"a": (6.0, "months"), "b": (None, ""),
                                                                 "c": ("x", "")}
     assert "&lt;b&gt;" in note_html({"a": ("<b>", "")}, {}, True)
+
+
+def test_the_staged_notebook_has_no_run_times_random_ids_or_addresses(tmp_path):
+    import json
+
+    from cartrepro.build.pipeline import _stage_notebook
+
+    staged = []
+    for run, (cell_id, address, when) in enumerate([("a1b2", "0x7fab12", "01:00"), ("ffee", "0x7f8c34", "02:00")]):
+        nb = _executed("x = 1")
+        nb.metadata["papermill"] = {"start_time": when, "input_path": f"/tmp/run{run}.ipynb"}
+        for number, cell in enumerate(nb.cells):
+            cell["id"] = f"{cell_id}{number}"
+            cell.metadata["papermill"] = {"duration": when}
+            cell.metadata["execution"] = {"iopub.execute_input": when}
+        nb.cells[3].outputs = [nbformat.v4.new_output(
+            "display_data", data={"text/plain": f"<Styler at {address}>", "text/html": "<table></table>"})]
+        source, target = tmp_path / f"run{run}.ipynb", tmp_path / f"staged{run}.ipynb"
+        nbformat.write(nb, str(source))
+        _stage_notebook(source, target, {"data_dir": "data/reconstructed"}, True)
+        staged.append(target.read_bytes())
+    assert staged[0] == staged[1]
+    page = json.loads(staged[0])
+    assert "<Styler>" in json.dumps(page) and "Parameters of this page" in json.dumps(page)
+    assert nbformat.reads(staged[0].decode(), as_version=4)  # still a valid notebook

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -565,6 +566,13 @@ def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir:
         (generated / name).write_text(text, encoding="utf-8")
 
 
+def _without_addresses(text: str | list[str]) -> str | list[str]:
+    """An object's default repr names its memory address, different in every run: left out."""
+    if isinstance(text, list):
+        return [_without_addresses(line) for line in text]
+    return re.sub(r" at 0x[0-9a-fA-F]+>", ">", text)
+
+
 def _stage_notebook(executed: Path, target: Path, injected: dict, shipped_data: bool) -> None:
     """The executed notebook as the page shows it: plumbing cells removed, a note of its parameters instead."""
     from cartrepro.build.page_params import hide_plumbing
@@ -579,6 +587,10 @@ def _stage_notebook(executed: Path, target: Path, injected: dict, shipped_data: 
             cell.get("metadata", {}).pop(key, None)
         if "id" in cell:
             cell["id"] = f"cell-{index}"
+        for output in cell.get("outputs", []):  # e.g. "<...Styler at 0x7f...>" beside the HTML the page shows
+            plain = output.get("data", {}).get("text/plain")
+            if plain is not None:
+                output["data"]["text/plain"] = _without_addresses(plain)
     target.write_text(json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
