@@ -48,7 +48,8 @@ def test_figures_are_extracted_with_their_data_and_linked_from_their_captions(tm
 def test_write_downloads_copies_the_shipped_cohort_only_when_it_is_the_data(tmp_path):
     src = tmp_path / "src"
     (src / "notebooks").mkdir(parents=True)
-    card = pd.DataFrame({"id": ["x"], "paper": ["cd22"], "kind": ["data"]})
+    card = pd.DataFrame({"id": ["x"], "paper": ["cd22"], "kind": ["data"], "match": ["matches"],
+                         "evidence": ["constrained"]})
     records = {"x": Computed(0.5, 0.1, 0.9)}
     root = write_downloads(src, records, card, SHIPPED_DATA_DIR, {"cd22"})
     assert json.loads((root / "results.json").read_text()) == {"x": {"value": 0.5, "ci_low": 0.1, "ci_high": 0.9}}
@@ -60,6 +61,9 @@ def test_write_downloads_copies_the_shipped_cohort_only_when_it_is_the_data(tmp_
     assert len(names) == len(set(names)) and not (root / ".templates").exists()
     listing = (src / "book" / "_generated" / "downloads_list.md").read_text()
     assert "../downloads/results.json" in listing and "../downloads/cohort/cd22/patients.csv" in listing
+    glance = (src / "book" / "_generated" / "at_a_glance.md").read_text()
+    assert glance.startswith("```{raw} html\n<figure") and 'data-synthetic="0"' in glance
+    assert (root / "figures" / "scorecard--at-a-glance.png").is_file()
 
     again = write_downloads(src, records, card, SHIPPED_DATA_DIR, set())  # the user's data: nothing copied
     assert not (again / "cohort").exists()

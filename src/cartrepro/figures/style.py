@@ -293,16 +293,17 @@ def _uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def figure_html(fig: Figure) -> tuple[str, dict]:
+def figure_html(fig: Figure, mark: bool | None = None) -> tuple[str, dict]:
     """``(html, metadata)`` of a figure as the book shows it.
 
     The HTML is a ``<figure>``: a ``<picture>`` with the phone rendition for screens up to
     :data:`NARROW_SCREEN` px and the wide rendition otherwise (both 2x PNGs inline, so the page needs no
     other file), the caption as ``alt`` text and as ``<figcaption>``. The metadata carries the caption,
-    name, mark and the figure's data as CSV text, which the build turns into downloads.
+    name, mark and the figure's data as CSV text, which the build turns into downloads. ``mark`` overrides
+    :func:`marks_synthetic` (e.g. False for a figure of the scorecard, which shows no patients).
     """
     desc = description(fig)
-    mark = marks_synthetic()
+    mark = marks_synthetic() if mark is None else mark
     wide_size = tuple(fig.get_size_inches())
     small_size = narrow_size(fig)
     wide = png_bytes(fig, mark=mark)

@@ -105,6 +105,7 @@ def write_downloads(src: Path, records: dict, card: pd.DataFrame, data_dir: Path
     for name, path in files.items():
         shutil.copyfile(path, templates / download_name(name))
     shutil.rmtree(scratch)
+    write_at_a_glance(Path(src), card, root / "figures")
     listing = downloads_markdown(figures, cohort, sorted(p.name for p in templates.iterdir()))
     (Path(src) / SITE_DIR.parent / "downloads_list.md").write_text(listing, encoding="utf-8")
     return root
@@ -136,3 +137,37 @@ def downloads_markdown(figures: dict[str, list[tuple[str, str]]], cohort: list[s
             lines.append(f"  - {html.escape(title)} ({stem.replace('_', ' ')}): {_link(f'figures/{name}.png', 'PNG')}"
                          f" · {_link(f'figures/{name}.csv', 'CSV')}")
     return "\n".join(lines) + "\n"
+
+
+def glance_groups() -> dict[str, str]:
+    """Ledger id -> a short row label for the at-a-glance figure: the paper and the page that shows the
+    number ("P2 Figure 4", "P1 Table 1"; the first part of the page title)."""
+    from cartrepro.methods.chapter import ledger_pages, page_title
+
+    groups = {}
+    for ledger_id, notebook in ledger_pages().items():
+        title = page_title(notebook).split(" · ")[0].strip()
+        groups[ledger_id] = f"{notebook[:2].upper()} {title if len(title) <= 24 else title[:23] + '…'}"
+    return groups
+
+
+def write_at_a_glance(src: Path, card: pd.DataFrame, figures_dir: Path) -> None:
+    """``book/_generated/at_a_glance.md``: the at-a-glance figure of the scorecard as a raw-HTML block, with
+    its PNG and data downloads (links relative to ``book/``); include it with ``{include}``."""
+    import matplotlib.pyplot as plt
+
+    from cartrepro.figures.glance import at_a_glance
+    from cartrepro.figures.style import figure_html
+
+    fig = at_a_glance(card, glance_groups())
+    body, meta = figure_html(fig, mark=False)
+    plt.close(fig)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    name = "scorecard--at-a-glance"
+    found = _IMG.search(body)
+    (figures_dir / f"{name}.png").write_bytes(base64.b64decode(found.group(1)))
+    (figures_dir / f"{name}.csv").write_text(meta["cartrepro"]["csv"], encoding="utf-8", newline="")
+    links = (f' <span class="cr-downloads">Download: <a href="../downloads/figures/{name}.png" download>figure '
+             f'(PNG)</a> · <a href="../downloads/figures/{name}.csv" download>data behind it (CSV)</a></span>')
+    body = body.replace("</figcaption>", links + "</figcaption>", 1)
+    (src / SITE_DIR.parent / "at_a_glance.md").write_text(f"```{{raw}} html\n{body}\n```\n", encoding="utf-8")
