@@ -139,15 +139,23 @@ def downloads_markdown(figures: dict[str, list[tuple[str, str]]], cohort: list[s
     return "\n".join(lines) + "\n"
 
 
-def glance_groups() -> dict[str, str]:
-    """Ledger id -> a short row label for the at-a-glance figure: the paper and the page that shows the
-    number ("P2 Figure 4", "P1 Table 1"; the first part of the page title)."""
-    from cartrepro.methods.chapter import ledger_pages, page_title
+def glance_groups(notebooks_dir: Path) -> dict[str, str]:
+    """Ledger id -> a short row label for the at-a-glance figure: the paper and the page that recorded the
+    number ("P2 Figure 4", "P1 Table 1": the first part of the page title), read from the executed
+    notebooks (their recorded and not-computable ids), so it costs no computation."""
+    from cartrepro.ledger.record import read_records
 
     groups = {}
-    for ledger_id, notebook in ledger_pages().items():
-        title = page_title(notebook).split(" · ")[0].strip()
-        groups[ledger_id] = f"{notebook[:2].upper()} {title if len(title) <= 24 else title[:23] + '…'}"
+    for notebook in sorted(Path(notebooks_dir).glob("p[12]_*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        heading = next((line[2:] for c in cells if c.get("cell_type") == "markdown"
+                        for line in _html_text(c.get("source", "")).splitlines() if line.startswith("# ")),
+                       notebook.stem)
+        title = heading.split(" · ")[0].strip()
+        label = f"{notebook.stem[:2].upper()} {title if len(title) <= 24 else title[:23] + '…'}"
+        recorded, declared = read_records(notebook)
+        for ledger_id in [*recorded, *declared]:
+            groups.setdefault(ledger_id, label)
     return groups
 
 
@@ -159,7 +167,7 @@ def write_at_a_glance(src: Path, card: pd.DataFrame, figures_dir: Path) -> None:
     from cartrepro.figures.glance import at_a_glance
     from cartrepro.figures.style import figure_html
 
-    fig = at_a_glance(card, glance_groups())
+    fig = at_a_glance(card, glance_groups(src / "notebooks"))
     body, meta = figure_html(fig, mark=False)
     plt.close(fig)
     figures_dir.mkdir(parents=True, exist_ok=True)
