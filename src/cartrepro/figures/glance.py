@@ -82,7 +82,7 @@ def at_a_glance(card: pd.DataFrame, groups: Mapping[str, str] | None = None) -> 
     ax.set_yticks(y, labels)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
-    ax.set_xlabel("Share of the row's numbers")
+    ax.set_xlabel("Share of numbers")
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_title("The published numbers at a glance", loc="left")
