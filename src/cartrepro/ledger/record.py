@@ -191,15 +191,18 @@ def comparison(ids: Iterable[str] | str, *, reference_data: bool) -> ComparisonT
 
 def read_records(ipynb: Path) -> tuple[dict[str, Computed], dict[str, str]]:
     """The numbers an executed notebook recorded, and the ids it declared not computable."""
-    import nbformat
+    import json
 
-    nb = nbformat.read(str(ipynb), as_version=4)
+    # plain JSON (nbformat's read validates the whole notebook: most of a no-change rebuild's reading time);
+    # on disk a text output is a string or a list of lines
+    nb = json.loads(Path(ipynb).read_text(encoding="utf-8"))
     glued: dict[str, object] = {}
-    for cell in nb.cells:
+    for cell in nb["cells"]:
         for output in cell.get("outputs", []):
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name and GLUE_MIME in output.get("data", {}):
-                glued[name] = ast.literal_eval(output["data"][GLUE_MIME])
+            text = output.get("data", {}).get(GLUE_MIME)
+            if name and text is not None:
+                glued[name] = ast.literal_eval("".join(text) if isinstance(text, list) else text)
     records: dict[str, Computed] = {}
     declared: dict[str, str] = {}
     for name, value in glued.items():
