@@ -4,6 +4,19 @@ Figure 2a shows, for the evaluated patients (those alive and assessed on day 30)
 them defined by the disease before infusion (``baseline_status``), how many reached MRD-negative CR/CRi,
 MRD-positive CR/CRi, partial response or no response. Everything here is derived from ``day30_response``
 and ``baseline_status`` of the patient table; nothing is stored.
+
+Examples
+--------
+>>> patients = pd.DataFrame({"death_day": [10, None, None, None],
+...                          "day30_response": ["not_evaluated", "cr_mrd_negative", "cr_mrd_positive", "no_response"],
+...                          "baseline_status": ["hematological_relapse"] * 3 + ["fcm_mrd_positive"]})
+>>> r = evaluation(patients)
+>>> r.value("p2_resp_early_deaths"), r.value("p2_resp_n_evaluated")
+(1, 3)
+>>> r.not_computable()["p2_resp_early_death_cri"]
+'no day-15 assessment of an early death is recorded (optional column day15_response)'
+>>> round(fig2a(patients).value("p2_fig2a_cr_hr"), 1)
+100.0
 """
 
 from __future__ import annotations
