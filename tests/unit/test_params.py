@@ -131,3 +131,17 @@ def test_each_page_declares_what_its_notebook_parameters_cell_holds():
         assert len(cells) == 1, f"{page.notebook}: one parameters cell expected"
         in_cell = {name: default for name, (default, _) in declared(cells[0].source).items() if name != "data_dir"}
         assert in_cell == page.defaults(), page.notebook
+
+
+def test_none_is_accepted_only_where_the_parameter_is_nullable():
+    nullable = Parameter("spss_decimals", 3, "decimals SPSS printed", kind=int, allow_none=True)
+    assert parse_value(nullable, "None") is None
+    assert parse_value(nullable, "2") == 2
+    with pytest.raises(ParamError, match="whole number"):
+        parse_value(DECIMALS, "None")
+
+
+def test_the_shipped_fig4_page_takes_unrounded_spss_decimals():
+    from cartrepro.analysis.pages import all_pages
+
+    assert resolve(["cd22.spss_decimals=None"], all_pages()) == {"p2_fig4_long_term_outcome": {"spss_decimals": None}}

@@ -27,6 +27,11 @@ class Parameter:
     help: str
     choices: tuple | None = None  # allowed values (None: any value of the default's type)
     kind: type | None = None  # the value's type when the default is None (e.g. spss_decimals=None)
+    allow_none: bool = False  # None is a valid value too (always so when the default is None)
+
+    @property
+    def nullable(self) -> bool:
+        return self.default is None or self.allow_none
 
     @property
     def type(self) -> type:

@@ -12,7 +12,7 @@ scopes:
 
 A narrower scope wins over a wider one. A key that no page declares is an error naming the keys that
 exist; the text after ``=`` is parsed to the declared type (``float``, ``int``, ``str``, ``bool``; ``None``
-where the default is ``None``) and checked against the declared choices. Every error is one line
+where the parameter is nullable) and checked against the declared choices. Every error is one line
 (:class:`ParamError`); the command line turns it into exit status 2.
 
 Examples
@@ -55,7 +55,7 @@ def parse_value(param: Parameter, text: str) -> object:
     cartrepro.build.params.ParamError: horizon_days must be a number (float), got 'abc'
     """
     raw = text.strip()
-    if param.default is None and raw.lower() in ("none", "null"):
+    if param.nullable and raw.lower() in ("none", "null"):
         return None
     kind = param.type
     try:
@@ -78,7 +78,7 @@ def parse_value(param: Parameter, text: str) -> object:
             raise ParamError(f"{param.name} has a type --param cannot set ({kind.__name__})")
     except (ValueError, json.JSONDecodeError):
         names = {bool: "true or false", int: "a whole number (int)", float: "a number (float)"}
-        allowed = " or None" if param.default is None else ""
+        allowed = " or None" if param.nullable else ""
         raise ParamError(f"{param.name} must be {names.get(kind, kind.__name__)}{allowed}, got {raw!r}") from None
     if param.choices is not None and value not in param.choices:
         options = ", ".join(repr(c) for c in param.choices)

@@ -48,7 +48,7 @@ PAGES: list[Page] = [
                                         "intervals), log or log-log", choices=("plain", "log", "log-log")),
         Parameter("spss_decimals", 3, "S and SE rounded to this many decimals before the plain CI is formed, as "
                                       "SPSS shows them; None for unrounded (ignored unless conf_type is plain)",
-                  kind=int),
+                  kind=int, allow_none=True),
     )),
     Page("p2_fig5_relapse", "cd22", relapsed_patients),
 ]
