@@ -9,9 +9,18 @@ from cartrepro.paths import SHIPPED_DATA_DIR
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> tuple[Path, object]:
-    """(out_dir, BuildResult) of a fresh `cartrepro build` on the shipped data (no cache)."""
+    """(out_dir, BuildResult) of a fresh `cartrepro build` on the shipped data (no cache).
+
+    ``CARTREPRO_TEST_BUILD=/path/to/out`` uses a build made beforehand with `cartrepro build --out` of the
+    current code on the shipped data instead (BuildResult None): for the browser tests while working on them.
+    """
+    import os
+
     from cartrepro.build.pipeline import build
 
+    given = os.environ.get("CARTREPRO_TEST_BUILD")
+    if given:
+        return Path(given), None
     out = tmp_path_factory.mktemp("book")
     result = build(SHIPPED_DATA_DIR, out, jobs=2)
     return out, result

@@ -196,13 +196,12 @@ def test_every_figure_from_the_shipped_cohort_carries_the_synthetic_mark(html_di
     assert unmarked == {}
 
 
-@pytest.mark.xfail(strict=True, reason="book/intro.md does not yet link its findings to figure pages (issue 12 "
-                   "item 1, landing page); remove this marker when it does")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_reader_goes_from_a_landing_page_finding_to_its_figure_and_method_card(browser, html_dir, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     tab = context.new_page()
     tab.goto((html_dir / "index.html").as_uri())
+    tab.wait_for_url("**/book/intro.html")  # index.html redirects to the landing page
     tab.wait_for_load_state("load")
     finding = tab.locator(".bd-article a[href*='notebooks/p']").first
     assert finding.count() == 1, "the landing page links no finding to a figure page"
@@ -217,4 +216,46 @@ def test_a_reader_goes_from_a_landing_page_finding_to_its_figure_and_method_card
     assert "/notebooks/methods_" in tab.url and "#" in tab.url
     anchor = tab.url.split("#", 1)[1]
     assert tab.locator(f"[id='{anchor}']").first.is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_scorecard_row_links_to_its_figure_page_and_the_filter_narrows_the_rows(browser, html_dir, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    outside = []
+    tab.on("request", lambda r: outside.append(r.url) if urlparse(r.url).scheme not in ("file", "data") else None)
+    tab.goto((html_dir / "book" / "scorecard.html").as_uri())
+    tab.wait_for_load_state("load")
+    rows = tab.locator("table.cartrepro-compare tr[id^='sc-']")
+    total = rows.count()
+    assert total > 100
+    counts = {}
+    for paper, match, evidence in (("P2", "all", "all"), ("P1", "unattainable as printed", "all"),
+                                   ("all", "matches", "input"), ("all", "all", "all")):
+        tab.select_option("form.cr-filter select[name=paper]", paper)
+        tab.select_option("form.cr-filter select[name=match]", match)
+        tab.select_option("form.cr-filter select[name=evidence]", evidence)
+        shown = tab.locator("table.cartrepro-compare tr[id^='sc-']:visible")
+        counts[(paper, match, evidence)] = shown.count()
+        ids = [shown.nth(i).get_attribute("id") for i in range(min(shown.count(), 5))]
+        if paper != "all":
+            assert all(i.startswith(f"sc-{paper.lower()}_") for i in ids)
+        if match != "all":
+            assert all(shown.nth(i).locator(".cr-verdict").inner_text() == match for i in range(len(ids)))
+        if evidence != "all":
+            assert all(shown.nth(i).locator(".cr-evidence").inner_text().lower() == evidence
+                       for i in range(len(ids)))
+        assert tab.locator("form.cr-filter output").inner_text() == f"{shown.count()} of {total} numbers shown"
+    assert 0 < counts[("P2", "all", "all")] < total
+    assert 0 < counts[("P1", "unattainable as printed", "all")] < counts[("P2", "all", "all")]
+    assert 0 < counts[("all", "matches", "input")] < total and counts[("all", "all", "all")] == total
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width
+    row = tab.locator("table.cartrepro-compare tr[id^='sc-']:visible").filter(has=tab.locator("a.cr-page")).first
+    link = row.locator("a.cr-page")
+    link.scroll_into_view_if_needed()
+    link.click()
+    tab.wait_for_load_state("load")
+    assert "/notebooks/p" in tab.url and tab.locator("table.cartrepro-compare").first.count() == 1
+    assert outside == []
     context.close()

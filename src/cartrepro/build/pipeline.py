@@ -542,6 +542,7 @@ def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir:
               review: tuple[dict, dict] = ({}, {})) -> None:
     """The book source: config, prose pages, executed notebooks, generated scorecard tables (with the
     review chapter's quantities, ``review`` = (records, not-computable reasons), in a section of their own)."""
+    from cartrepro.pages.downloads import notebook_pages
     from cartrepro.pages.scorecard import generated_pages
 
     src = stage / "src"
@@ -562,7 +563,8 @@ def _assemble(stage: Path, jobs: list[NotebookJob], cache: Path, card, data_dir:
             _stage_notebook(cache / f"{job.stem}.ipynb", target, job.parameters, shipped)
     generated = src / GENERATED
     generated.mkdir(parents=True)
-    for name, text in generated_pages(card, reference, data_dir.name, review).items():
+    pages = notebook_pages(src / "notebooks")
+    for name, text in generated_pages(card, reference, data_dir.name, review, pages).items():
         (generated / name).write_text(text, encoding="utf-8")
 
 

@@ -103,6 +103,8 @@ class ComparisonTable:
     link_from = "notebooks"
     #: give each row the anchor ``sc-<ledger id>`` (the scorecard page, where the headline links to rows)
     row_anchors = False
+    #: ledger id -> (notebook stem, page title) of the page that records it: each row links to that page
+    figure_pages: dict[str, tuple[str, str]] = {}
 
     def _repr_html_(self) -> str:
         from html import escape
@@ -121,8 +123,12 @@ class ComparisonTable:
                 quantity = (f'<a class="cr-method" href="{escape(href, quote=True)}" '
                             f'title="How this number is computed (methods chapter)">{quantity}</a>')
             anchor = f' id="sc-{escape(r.id, quote=True)}"' if self.row_anchors else ""
+            page = self.figure_pages.get(r.id)
+            shown_on = ("" if page is None else
+                        f' · <a class="cr-page" href="{escape(_page_href(page[0], self.link_from), quote=True)}" '
+                        f'title="The page that computes and shows this number">{escape(page[1])}</a>')
             rows.append(
-                f'<tr{anchor}><td>{quantity}<div class="cr-id"><code>{escape(r.id)}</code></div></td>'
+                f'<tr{anchor}><td>{quantity}<div class="cr-id"><code>{escape(r.id)}</code>{shown_on}</div></td>'
                 f"<td>{escape(r.published)}</td><td>{escape(r.computed)}</td>"
                 f'<td><span class="cr-verdict {css}">{escape(r.match)}</span></td>'
                 f"<td>{evidence}{reason}</td></tr>")
@@ -132,6 +138,11 @@ class ComparisonTable:
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
+
+
+def _page_href(stem: str, from_dir: str) -> str:
+    """The link to notebook page ``stem`` from a page in ``from_dir`` (``notebooks`` or ``book``)."""
+    return f"{stem}.html" if from_dir == "notebooks" else f"../notebooks/{stem}.html"
 
 
 COMPARISON_COLUMNS = ["id", "quantity", "published", "computed", "match", "evidence", "reason"]

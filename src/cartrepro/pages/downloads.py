@@ -139,23 +139,30 @@ def downloads_markdown(figures: dict[str, list[tuple[str, str]]], cohort: list[s
     return "\n".join(lines) + "\n"
 
 
-def glance_groups(notebooks_dir: Path) -> dict[str, str]:
-    """Ledger id -> a short row label for the at-a-glance figure: the paper and the page that recorded the
-    number ("P2 Figure 4", "P1 Table 1": the first part of the page title), read from the executed
-    notebooks (their recorded and not-computable ids), so it costs no computation."""
+def notebook_pages(notebooks_dir: Path) -> dict[str, tuple[str, str]]:
+    """Ledger id -> (notebook stem, page title) of the paper-chapter page that recorded it, read from the
+    executed notebooks (their recorded and not-computable ids), so it costs no computation."""
     from cartrepro.ledger.record import read_records
 
-    groups = {}
+    pages = {}
     for notebook in sorted(Path(notebooks_dir).glob("p[12]_*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
         heading = next((line[2:] for c in cells if c.get("cell_type") == "markdown"
                         for line in _html_text(c.get("source", "")).splitlines() if line.startswith("# ")),
                        notebook.stem)
-        title = heading.split(" · ")[0].strip()
-        label = f"{notebook.stem[:2].upper()} {title if len(title) <= 24 else title[:23] + '…'}"
         recorded, declared = read_records(notebook)
         for ledger_id in [*recorded, *declared]:
-            groups.setdefault(ledger_id, label)
+            pages.setdefault(ledger_id, (notebook.stem, heading.strip()))
+    return pages
+
+
+def glance_groups(notebooks_dir: Path) -> dict[str, str]:
+    """Ledger id -> a short row label for the at-a-glance figure: the paper and the page that recorded the
+    number ("P2 Figure 4", "P1 Table 1": the first part of the page title; see :func:`notebook_pages`)."""
+    groups = {}
+    for ledger_id, (stem, heading) in notebook_pages(notebooks_dir).items():
+        title = heading.split(" · ")[0].strip()
+        groups[ledger_id] = f"{stem[:2].upper()} {title if len(title) <= 24 else title[:23] + '…'}"
     return groups
 
 

@@ -13,13 +13,19 @@ PAPER_TITLES = {
 TABLE_COLUMNS = ["id", "quantity", "published", "computed", "match", "evidence", "reason"]
 
 
-def _html_table(frame: pd.DataFrame) -> str:
-    """The per-figure comparison table's HTML (quantity linked to its methods card, id under it)."""
+#: ledger id -> (notebook stem, page title) of the page that records it (see
+#: :func:`cartrepro.pages.downloads.notebook_pages`); empty: no links to figure pages
+Pages = dict[str, tuple[str, str]]
+
+
+def _html_table(frame: pd.DataFrame, pages: Pages | None = None) -> str:
+    """The per-figure comparison table's HTML (quantity linked to its methods card, id and its page under it)."""
     from cartrepro.ledger.record import ComparisonTable
 
     table = ComparisonTable(frame.reset_index(drop=True))
     table.link_from = "book"
     table.row_anchors = True
+    table.figure_pages = pages or {}
     return "```{raw} html\n" + table._repr_html_() + "\n```\n"
 
 
@@ -47,7 +53,7 @@ def _counts(rows: pd.DataFrame, reference: bool) -> pd.DataFrame:
     return counts.sort_values(order).drop(columns=[c for c in counts if c.startswith("o") and len(c) == 2])
 
 
-def scorecard_markdown(card: pd.DataFrame, reference_papers: set[str]) -> str:
+def scorecard_markdown(card: pd.DataFrame, reference_papers: set[str], pages: Pages | None = None) -> str:
     """One section per paper: what the data is, counts, then every entry (entries that do not match first)."""
     parts: list[str] = []
     for paper in [p for p in PAPER_TITLES if p in set(card["paper"])]:
@@ -65,7 +71,7 @@ def scorecard_markdown(card: pd.DataFrame, reference_papers: set[str]) -> str:
         ordered = rows.assign(order=rows["kind"].map({"data": 0, "construction": 1, "figure_only": 2}),
                               attention=~rows["match"].isin([MATCHES, NO_PUBLISHED_VALUE]))
         ordered = ordered.sort_values(["attention", "order", "id"], ascending=[False, True, True], kind="stable")
-        parts.append(_html_table(ordered[TABLE_COLUMNS]))
+        parts.append(_html_table(ordered[TABLE_COLUMNS], pages))
     return "\n".join(parts)
 
 
@@ -161,7 +167,18 @@ def _paper_split(rows: pd.DataFrame) -> str:
     return ", ".join(f"{names.get(p, p)} {int(counts[p])}" for p in ("cd22", "car1922") if p in counts)
 
 
-def _shipped_headline(card: pd.DataFrame) -> list[str]:
+def _page_link(ledger_id: str, text: str, pages: Pages) -> str:
+    """``text`` (HTML-escaped) linked to the page that records ``ledger_id`` (links relative to ``book/``)."""
+    from html import escape
+
+    if ledger_id not in pages:
+        return escape(text)
+    stem, title = pages[ledger_id]
+    return (f'<a class="cr-finding" href="../notebooks/{escape(stem, quote=True)}.html" '
+            f'title="{escape(title, quote=True)}">{escape(text)}</a>')
+
+
+def _shipped_headline(card: pd.DataFrame, pages: Pages) -> list[str]:
     import re
     from html import escape
 
@@ -213,10 +230,14 @@ def _shipped_headline(card: pd.DataFrame) -> list[str]:
     if len(unattainable):
         ledger = load_ledger()
         items = []
-        for r in unattainable.itertuples(index=False):
+        order = unattainable.assign(o=unattainable["paper"].map({"cd22": 0, "car1922": 1}),
+                                    page=[pages.get(i, ("~", ""))[0] for i in unattainable["id"]])
+        for r in order.sort_values(["o", "page", "id"], kind="stable").itertuples(index=False):
             inc = ledger[r.id].inconsistency
-            items.append(f'<li><a href="{_anchor(r.id)}"><code>{escape(r.id)}</code></a>: printed '
-                         f"{escape(r.published)}, the data give {escape(r.computed)}. {escape(inc.issue)}</li>")
+            where = f" ({escape(pages[r.id][1])})" if r.id in pages else ""
+            items.append(f"<li>{_page_link(r.id, f'printed {r.published}', pages)}{where}: the data give "
+                         f"{escape(r.computed)}. {escape(inc.issue)} "
+                         f'<a class="cr-row" href="{_anchor(r.id)}"><code>{escape(r.id)}</code></a></li>')
         lines.append("**Printed values no data can give:**\n\n```{raw} html\n<ul class=\"cr-unattainable\">"
                      + "".join(items) + "</ul>\n```\n")
     methods = _methods_identified(card)
@@ -247,22 +268,26 @@ def _user_headline(card: pd.DataFrame, data_name: str) -> list[str]:
             "The comparison is at the precision the paper printed; the scorecard lists every number.\n"]
 
 
-def headline_markdown(card: pd.DataFrame, reference_papers: set[str], data_name: str = "") -> str:
-    """The numbers the landing page and the scorecard page lead with, from this build's scorecard."""
+def headline_markdown(card: pd.DataFrame, reference_papers: set[str], data_name: str = "",
+                      pages: Pages | None = None) -> str:
+    """The numbers the landing page and the scorecard page lead with, from this build's scorecard; each
+    printed value listed links to the page that records it (``pages``)."""
     shipped = card[card["paper"].isin(reference_papers)]
     other = card[~card["paper"].isin(reference_papers)]
     lines: list[str] = []
     if len(shipped):
-        lines += _shipped_headline(shipped)
+        lines += _shipped_headline(shipped, pages or {})
     if len(other):
         lines += _user_headline(other, data_name or "the data folder of this build")
     return "\n".join(lines) + "\n"
 
 
 def generated_pages(card: pd.DataFrame, reference_papers: set[str], data_name: str = "",
-                    review: tuple[dict, dict] = ({}, {})) -> dict[str, str]:
+                    review: tuple[dict, dict] = ({}, {}), pages: Pages | None = None) -> dict[str, str]:
     """The book's generated Markdown files (under ``book/_generated/``), by file name: the scorecard tables
     (with the review chapter's quantities, ``review`` = (records, not-computable reasons), in a section of
-    their own) and the headline the landing page and the scorecard page lead with."""
-    return {"scorecard_tables.md": scorecard_markdown(card, reference_papers) + "\n" + review_markdown(*review),
-            "headline.md": headline_markdown(card, reference_papers, data_name)}
+    their own) and the headline the landing page and the scorecard page lead with. ``pages`` (id -> notebook
+    stem and title) links numbers to the pages that record them."""
+    return {"scorecard_tables.md": scorecard_markdown(card, reference_papers, pages) + "\n"
+            + review_markdown(*review),
+            "headline.md": headline_markdown(card, reference_papers, data_name, pages)}
