@@ -38,3 +38,31 @@ def test_notebook_pages_reads_ids_and_titles_from_executed_notebooks(tmp_path, m
     assert notebook_pages(tmp_path) == {"p2_a": ("p2_fig9_x", "P2 Figure 9 · A long title of this page"),
                                         "p2_b": ("p2_fig9_x", "P2 Figure 9 · A long title of this page")}
     assert glance_groups(tmp_path)["p2_a"] == "P2 P2 Figure 9"
+
+
+def test_reasons_show_the_reader_sentence_not_the_ledgers_working_notes():
+    from cartrepro.ledger.entries import load_ledger
+
+    ledger = load_ledger()
+    card = build_scorecard({"p2_resp_cr_enrolled": Computed(24 / 34 * 100), "p1_female_pct": Computed(42.02)},
+                           reference_papers=(), papers=("cd22", "car1922"))
+    reasons = dict(zip(card["id"], card["reason"], strict=True))
+    for ledger_id in ("p2_resp_cr_enrolled", "p1_female_pct"):
+        inc = ledger[ledger_id].inconsistency
+        assert inc.for_reader in reasons[ledger_id] and inc.resolution not in reasons[ledger_id]
+    assert "Ship count" not in reasons["p2_resp_cr_enrolled"]
+    constructions = [e for e in ledger.values() if e.kind == "construction" and e.notes and e.method]
+    assert constructions
+    card = build_scorecard({}, reference_papers=(), papers=("cd22", "car1922"))
+    reasons = dict(zip(card["id"], card["reason"], strict=True))
+    for e in constructions:
+        assert e.notes not in reasons[e.id]
+
+
+def test_an_inconsistencys_reader_sentence_replaces_its_issue(tmp_path):
+    from cartrepro.ledger.entries import Inconsistency
+
+    plain = Inconsistency("i", "19/21 = 90.48% printed 90%.", "Integer rounding; consistent (not an error).")
+    assert plain.for_reader == plain.issue
+    told = Inconsistency("i", plain.issue, plain.resolution, reader="19/21 = 90.48%, printed as 90%.")
+    assert told.for_reader == "19/21 = 90.48%, printed as 90%."

@@ -45,6 +45,10 @@ class Inconsistency:
     where the item is linked from entries that print other numbers, ``expected`` maps the flagged entry's id
     to its value (``{p1_relapse_bnhl_pct: '40.5'}``). Only a computed value equal to it at the printed
     precision earns the match "unattainable as printed"; any other mismatch is a plain "differs".
+
+    ``resolution`` is the project's working note (how the reconstruction handles it); what a reader is
+    shown is :attr:`for_reader`: the optional ``reader`` sentence of the item, else its ``issue`` (what the
+    paper prints and why it does not add up).
     """
 
     id: str
@@ -52,6 +56,12 @@ class Inconsistency:
     resolution: str
     printed_unreachable: bool = False
     expected: str | tuple[tuple[str, str], ...] | None = None
+    reader: str | None = None
+
+    @property
+    def for_reader(self) -> str:
+        """The sentence the scorecard and the figure pages show for this item (never the working note)."""
+        return self.reader or self.issue
 
     def expected_for(self, entry_id: str) -> str | None:
         """The value the data should give for this entry (None: the resolution names none)."""
@@ -170,7 +180,7 @@ def load_ledger(published_dir: Path = PUBLISHED_DIR) -> dict[str, Entry]:
         inconsistencies = {
             item["id"]: Inconsistency(item["id"], item["issue"], item["resolution"],
                                       bool(item.get("printed_unreachable", False)),
-                                      _expected(item, path.name))
+                                      _expected(item, path.name), item.get("reader"))
             for item in doc.get("inconsistencies") or []
         }
         for raw in doc["entries"]:

@@ -167,7 +167,8 @@ def _meets_expected(entry: Entry, published: list[str], numbers: list[float] | N
 
 def match(entry: Entry, rep: Computed | None, *, not_computable: str | None = None) -> tuple[str, str]:
     """(match, reason) for one ledger entry: the computed value against the printed one, on any data."""
-    assumption = f"construction: {entry.notes or entry.method}" if entry.kind == "construction" else ""
+    # a construction's reason names the method assumed (the ledger's ``notes`` are working notes, not shown)
+    assumption = f"construction: {entry.method or entry.notes}" if entry.kind == "construction" else ""
     if entry.kind == "figure_only":
         return NO_PUBLISHED_VALUE, "the published value is only in a figure we do not have; computed and shown"
     if rep is None:
@@ -181,14 +182,13 @@ def match(entry: Entry, rep: Computed | None, *, not_computable: str | None = No
     if _meets_printed(entry, published, numbers, rep):
         reason = assumption
         if entry.inconsistency is not None:
-            reason = (reason + "; " if reason else "") + f"paper note ({entry.inconsistency.id}): " \
-                + entry.inconsistency.resolution
+            reason = (reason + "; " if reason else "") + f"paper note: {entry.inconsistency.for_reader}"
         return MATCHES, reason
     shown = format_computed(entry, rep)
     if _meets_expected(entry, published, numbers):
         inc = entry.inconsistency
-        return UNATTAINABLE, (f"no data can give the printed {entry.printed}: {inc.issue} "
-                              f"The data give {inc.expected_for(entry.id)} ({inc.id}: {inc.resolution})")
+        return UNATTAINABLE, (f"no data can give the printed {entry.printed}: {inc.for_reader} "
+                              f"The data give {inc.expected_for(entry.id)}.")
     return DIFFERS, f"printed {entry.printed}, computed {shown}" + (f"; {assumption}" if assumption else "")
 
 

@@ -10,6 +10,9 @@ PAPER_TITLES = {
     "cd22": "P2 · CD22 CAR T cells in r/r B-ALL (Pan et al., Leukemia 2019)",
     "car1922": "P1 · Sequential CAR19/22 T cells, MIP3α (119 patients)",
 }
+#: a ledger kind as shown in Markdown: the reader's word, linked to its glossary entry
+KIND_TERMS = {"data": "{term}`data <Data (kind)>`", "construction": "{term}`construction <Construction (kind)>`",
+              "figure_only": "{term}`figure only <Figure only (kind)>`"}
 TABLE_COLUMNS = ["id", "quantity", "published", "computed", "match", "evidence", "reason"]
 
 
@@ -67,7 +70,8 @@ def scorecard_markdown(card: pd.DataFrame, reference_papers: set[str], pages: Pa
         else:
             parts.append("Computed from **your data** (not the shipped reconstruction): *match* compares your "
                          "numbers with the paper's printed ones at the printed precision.\n")
-        parts.append(_table(_counts(rows, reference)) + "\n")
+        parts.append(_table(_counts(rows, reference).assign(kind=lambda f: f["kind"].map(KIND_TERMS).fillna(f["kind"])))
+                     + "\n")
         ordered = rows.assign(order=rows["kind"].map({"data": 0, "construction": 1, "figure_only": 2}),
                               attention=~rows["match"].isin([MATCHES, NO_PUBLISHED_VALUE]))
         ordered = ordered.sort_values(["attention", "order", "id"], ascending=[False, True, True], kind="stable")
@@ -203,7 +207,7 @@ def _shipped_headline(card: pd.DataFrame, pages: Pages) -> list[str]:
     unattainable = card[card["match"] == UNATTAINABLE]
     construction = card[card["kind"] == "construction"]
     lines = [
-        f"On the shipped synthetic cohorts, of the **{len(data)}** printed numbers of kind *data* "
+        f"On the shipped synthetic cohorts, of the **{len(data)}** printed numbers of kind {KIND_TERMS['data']} "
         f"({_paper_split(data)}):\n",
         f"- **{len(holds)}** hold together in one cohort under the identified methods: they match the printed "
         f"digits and are not inputs. {int((holds['evidence'] == CONSTRAINED).sum())} were searched for by the "
@@ -223,8 +227,8 @@ def _shipped_headline(card: pd.DataFrame, pages: Pages) -> list[str]:
             lines.append(f"- **{n}** {text}.")
     if len(construction):
         n_c = int((construction["match"] == MATCHES).sum())
-        lines.append(f"- Besides these, {n_c} of {len(construction)} *construction* numbers (a test or grouping "
-                     f"the paper does not name; the reason names the one assumed) match.")
+        lines.append(f"- Besides these, {n_c} of {len(construction)} {KIND_TERMS['construction']} numbers (a test "
+                     "or grouping the paper does not name; the reason names the one assumed) match.")
     lines.append("\nA match on the shipped cohorts is partly true by construction: it does not show that the "
                  "papers were reproduced, only that their printed numbers can hold together in one cohort.\n")
     if len(unattainable):
@@ -236,7 +240,7 @@ def _shipped_headline(card: pd.DataFrame, pages: Pages) -> list[str]:
             inc = ledger[r.id].inconsistency
             where = f" ({escape(pages[r.id][1])})" if r.id in pages else ""
             items.append(f"<li>{_page_link(r.id, f'printed {r.published}', pages)}{where}: the data give "
-                         f"{escape(r.computed)}. {escape(inc.issue)} "
+                         f"{escape(r.computed)}. {escape(inc.for_reader)} "
                          f'<a class="cr-row" href="{_anchor(r.id)}"><code>{escape(r.id)}</code></a></li>')
         lines.append("**Printed values no data can give:**\n\n```{raw} html\n<ul class=\"cr-unattainable\">"
                      + "".join(items) + "</ul>\n```\n")
