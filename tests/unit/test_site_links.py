@@ -16,11 +16,11 @@ def _notebook(path, title):
 def test_headline_and_scorecard_rows_link_to_the_recording_page():
     card = build_scorecard({"p2_resp_cr_enrolled": Computed(70.588), "p2_disc_mrdneg_evaluated": Computed(76.7)},
                            reference_papers=("cd22",), papers=("cd22",))
-    pages = {"p2_resp_cr_enrolled": ("p2_fig2_response_rates", "P2 Figure 2 · Response rates")}
+    pages = {"p2_resp_cr_enrolled": ("p2_fig2_response_rates", "Figure 2 · Response rates")}
     out = generated_pages(card, {"cd22"}, pages=pages)
     headline = out["headline.md"]
     assert '<a class="cr-finding" href="../notebooks/p2_fig2_response_rates.html"' in headline
-    assert 'href="scorecard.html#sc-p2_resp_cr_enrolled"' in headline
+    assert 'href="scorecard.html#sc-p2_resp_cr_enrolled"' in headline and "(P2 Figure 2 · Response rates)" in headline
     tables = out["scorecard_tables.md"]
     row = tables[tables.index('id="sc-p2_resp_cr_enrolled"'):].split("</tr>", 1)[0]
     assert 'class="cr-page" href="../notebooks/p2_fig2_response_rates.html"' in row

@@ -292,6 +292,7 @@ def generated_pages(card: pd.DataFrame, reference_papers: set[str], data_name: s
     (with the review chapter's quantities, ``review`` = (records, not-computable reasons), in a section of
     their own) and the headline the landing page and the scorecard page lead with. ``pages`` (id -> notebook
     stem and title) links numbers to the pages that record them."""
+    pages = {i: (stem, f"{stem[:2].upper()} {title}") for i, (stem, title) in (pages or {}).items()}  # P2/P1
     return {"scorecard_tables.md": scorecard_markdown(card, reference_papers, pages) + "\n"
             + review_markdown(*review),
             "headline.md": headline_markdown(card, reference_papers, data_name, pages)}
