@@ -679,9 +679,7 @@ def _table1_constraints() -> list[Constraint]:
 
 
 def _text_constraints() -> list[Constraint]:
-    crs_any = Constraint("crs_any", "117 with CRS", count_is(lambda t: t["crs_grade"] > 0, 117), ("p1_crs_any_pct",))
-    crs_ge3 = Constraint("crs_ge3", "13 CRS grade >= 3", count_is(lambda t: t["crs_grade"] >= 3, 13),
-                         ("p1_crs_ge3_pct",))
+    """The whole-cohort facts of the text: sex, age, status, prior lines and HSCT, dose, CRS, follow-up."""
     return [
         Constraint("n_total", "119 patients", count_is(lambda t: t["patient_id"].notna(), 119), ("p1_n_total",)),
         Constraint("female_all", "50 female (printed 41.0%, see female_41_0)",
@@ -710,9 +708,16 @@ def _text_constraints() -> list[Constraint]:
                    ("p1_car19_dose_center_all", "p1_car19_dose_sd_all")),
         Constraint("car22_mean_sd", "5.1 ± 2.5", _mean_sd("car22_dose", *DOSE_MEAN_SD["car22_dose"]),
                    ("p1_car22_dose_center_all", "p1_car22_dose_sd_all")),
-        crs_any, crs_ge3,
+        Constraint("crs_any", "117 with CRS", count_is(lambda t: t["crs_grade"] > 0, 117), ("p1_crs_any_pct",)),
+        Constraint("crs_ge3", "13 CRS grade >= 3", count_is(lambda t: t["crs_grade"] >= 3, 13), ("p1_crs_ge3_pct",)),
         Constraint("fu_all", "208 (9-1005)", _median_range(None, "followup_day", *FOLLOWUP["all"], 0),
                    ("p1_fu_median_all", "p1_fu_min_all", "p1_fu_max_all"), evidence=INPUT),
+    ]
+
+
+def _outcome_constraints() -> list[Constraint]:
+    """Who was evaluated, when relapses happened, the NR/ER and remission counts, 12-month KM, CRS log-rank."""
+    return [
         Constraint("not_evaluated_hsct", "11", count_is(lambda t: t["excluded_reason"] == "bridge_to_hsct", 11),
                    ("p1_not_eval_hsct",)),
         Constraint("not_evaluated_death", "4", count_is(
@@ -746,7 +751,7 @@ def _text_constraints() -> list[Constraint]:
     ]
 
 
-CONSTRAINTS = _table1_constraints() + _text_constraints()
+CONSTRAINTS = _table1_constraints() + _text_constraints() + _outcome_constraints()
 
 
 # ----- the generator ------------------------------------------------------------------------------------------

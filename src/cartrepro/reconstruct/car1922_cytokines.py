@@ -504,37 +504,45 @@ def _analyte_key(column: pd.Series) -> pd.Series:
     return column
 
 
-def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint]:
-    def peak(t, cohort, analyte=MIP3A):
-        return peak_table(t, patients, cohort, analyte)
+class _Checks:
+    """The cytokine generator's checks, each a function of the finished cytokine table ``t``.
 
-    def count(cohort, disease=None, timepoint="il6_peak", target=0):
+    Bound to the patient and tissue tables they read; ``constraints`` pairs each with its target and ledger ids.
+    """
+
+    def __init__(self, patients: pd.DataFrame, tissue: pd.DataFrame):
+        self.patients, self.tissue = patients, tissue
+
+    def peak(self, t, cohort, analyte=MIP3A):
+        return peak_table(t, self.patients, cohort, analyte)
+
+    def count(self, cohort, disease=None, timepoint="il6_peak", target=0):
         def check(t):
             sub = t[(t["timepoint"] == timepoint) & (t["analyte"] == MIP3A)]
             if cohort:
                 sub = sub[sub["cohort"] == cohort]
             if disease:
-                sub = sub[sub["patient_id"].map(patients.set_index("patient_id")["disease"]) == disease]
+                sub = sub[sub["patient_id"].map(self.patients.set_index("patient_id")["disease"]) == disease]
             return str(len(sub)), len(sub) == target
         return check
 
-    def screen_p(analyte, printed):
+    def screen_p(self, analyte, printed):
         def check(t):
-            p = mann_whitney_exact(*_split(peak(t, "training", analyte))).p_value
+            p = mann_whitney_exact(*_split(self.peak(t, "training", analyte))).p_value
             return f"{p:.5f}", prints(p, printed)
         return check
 
-    def others(t):
-        ps = {a: mann_whitney_exact(*_split(peak(t, "training", a))).p_value for a in ANALYTES}
+    def others(self, t):
+        ps = {a: mann_whitney_exact(*_split(self.peak(t, "training", a))).p_value for a in ANALYTES}
         hits = sorted(a for a, p in ps.items() if p < 0.05)
         return f"{len(hits)} below 0.05: {', '.join(hits)}", set(hits) == set(HITS)
 
-    def venn(t):
+    def venn(self, t):
         sets = []
         for disease in ("b_all", "b_nhl"):
             sig = set()
             for a in ANALYTES:
-                frame = peak(t, "training", a)
+                frame = self.peak(t, "training", a)
                 frame = frame[frame["disease"] == disease]
                 if mann_whitney_exact(*_split(frame)).p_value < 0.05:
                     sig.add(a)
@@ -543,25 +551,25 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
         text = f"B-ALL {sorted(sets[0])}; B-NHL {sorted(sets[1])}; both {sorted(sets[0] & sets[1])}"
         return text, sets[0] & sets[1] == {MIP3A, EOTAXIN} and sets == plan
 
-    def summary(analyte):
+    def summary(self, analyte):
         def check(t):
-            v = peak(t, "training", analyte)["fold_change"]
+            v = self.peak(t, "training", analyte)["fold_change"]
             lo, med, hi = FC_RANGE[analyte]
             got = (float(v.median()), float(v.min()), float(v.max()))
             return f"{got[0]:.3f} ({got[1]:.3f}-{got[2]:.3f}), n={len(v)}", (
                 len(v) == 43 and all(prints(g, f"{w:.3f}") for g, w in zip(got, (med, lo, hi), strict=True)))
         return check
 
-    def correlation(t):
-        a = peak(t, "training", MIP3A).set_index("patient_id")["fold_change"]
-        b = peak(t, "training", EOTAXIN).set_index("patient_id")["fold_change"].loc[a.index]
+    def correlation(self, t):
+        a = self.peak(t, "training", MIP3A).set_index("patient_id")["fold_change"]
+        b = self.peak(t, "training", EOTAXIN).set_index("patient_id")["fold_change"].loc[a.index]
         r = stats.pearsonr(a, b)
         return f"r = {r.statistic:.4f}, P = {r.pvalue:.5f}, n = {len(a)}", (
             prints(r.statistic, "0.430") and prints(r.pvalue, "0.004"))
 
-    def roc(analyte):
+    def roc(self, analyte):
         def check(t):
-            nr, rem = _split(peak(t, "training", analyte))
+            nr, rem = _split(self.peak(t, "training", analyte))
             res = auc(nr, rem, direction="lower")
             cut = youden_cutoff(nr, rem, direction="lower")
             ss = sens_spec_at(nr, rem, cut.threshold, direction="lower")
@@ -575,89 +583,93 @@ def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint
             return text, ok
         return check
 
-    def mw(cohort, printed):
+    def mw(self, cohort, printed):
         def check(t):
-            p = mann_whitney_exact(*_split(peak(t, cohort))).p_value
+            p = mann_whitney_exact(*_split(self.peak(t, cohort))).p_value
             return f"{p:.5f}", prints(p, printed)
         return check
 
-    def km(cohort, printed):
+    def km(self, cohort, printed):
         def check(t):
-            frame = peak(t, cohort)
+            frame = self.peak(t, cohort)
             p = logrank_test(frame["pfs_day"].astype(float), frame["pfs_event"].astype(bool),
                              frame["fold_change"] > CUTOFF[MIP3A]).p_value
             return f"{p:.5f} (n = {len(frame)})", prints(p, printed)
         return check
 
-    def validation_ss(t):
-        nr, rem = _split(peak(t, "validation"))
+    def validation_ss(self, t):
+        nr, rem = _split(self.peak(t, "validation"))
         ss = sens_spec_at(nr, rem, CUTOFF[MIP3A], direction="lower")
         return (f"sens {ss.sensitivity.k}/{ss.sensitivity.n}, spec {ss.specificity.k}/{ss.specificity.n}",
                 (ss.sensitivity.k, ss.sensitivity.n, ss.specificity.k, ss.specificity.n) == (5, 6, 18, 23))
 
-    def baseline(t):
+    def baseline(self, t):
         sub = t[t["timepoint"] == "baseline"].merge(
-            patients.assign(group=derive.response_group(patients))[["patient_id", "group"]], on="patient_id")
+            self.patients.assign(group=derive.response_group(self.patients))[["patient_id", "group"]], on="patient_id")
         p = mann_whitney_exact(*_split(sub)).p_value
         return f"P = {p:.4f}", p > 0.05
 
-    def tissue_check(_t):
-        pfs = patients.set_index("patient_id").loc[tissue["patient_id"]]
+    def tissue_check(self, _t):
+        pfs = self.patients.set_index("patient_id").loc[self.tissue["patient_id"]]
         ok_set = bool(((pfs["disease"] == "b_nhl") & (pfs["outcome"] == "relapse")).all())
-        r = stats.pearsonr(tissue["cd3_infiltration"], pfs["pfs_day"].astype(float))
-        return (f"n = {len(tissue)}, r = {r.statistic:.4f}, P = {r.pvalue:.5f}",
-                ok_set and len(tissue) == 10 and prints(r.statistic, "0.802") and prints(r.pvalue, "0.005"))
+        r = stats.pearsonr(self.tissue["cd3_infiltration"], pfs["pfs_day"].astype(float))
+        return (f"n = {len(self.tissue)}, r = {r.statistic:.4f}, P = {r.pvalue:.5f}",
+                ok_set and len(self.tissue) == 10 and prints(r.statistic, "0.802") and prints(r.pvalue, "0.005"))
 
-    def labels(cohort, target):
+    def labels(self, cohort, target):
         def check(t):
-            g = peak(t, cohort)["group"]
+            g = self.peak(t, cohort)["group"]
             got = (int((g == "nr_er").sum()), int((g == "remission").sum()), int(g.isna().sum()))
             return "/".join(map(str, got)), got == target
         return check
 
-    def one_spelling(t):
+    def one_spelling(self, t):
         names = sorted(t["analyte"].unique())
         return f"{len(names)} analytes", len(names) == 70 and set(names) == set(ANALYTES)
 
+
+def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint]:
+    """Every printed cytokine fact as a constraint on the finished table (checks in :class:`_Checks`)."""
+    c = _Checks(patients, tissue)
     ids = {"EPO": "epo", "TSLP": "tslp", "MCP-4": "mcp4", "IL-17F": "il17f", "IL-17A": "il17a", "MDC": "mdc",
            "TPO": "tpo", "SDF-1a": "sdf1a", MIP3A: "mip3a", EOTAXIN: "eotaxin"}
     out = [
-        Constraint("n_peak", "73", count(None, target=73), ("p1_n_specimens_peak",)),
-        Constraint("n_training", "43", count("training", target=43), ("p1_n_training",)),
-        Constraint("n_training_ball", "12", count("training", "b_all", target=12), ("p1_n_training_ball",)),
-        Constraint("n_training_bnhl", "31", count("training", "b_nhl", target=31), ("p1_n_training_bnhl",)),
-        Constraint("n_validation", "30", count("validation", target=30), ("p1_n_validation",)),
-        Constraint("n_validation_ball", "10", count("validation", "b_all", target=10), ("p1_n_validation_ball",)),
-        Constraint("n_validation_bnhl", "20", count("validation", "b_nhl", target=20), ("p1_n_validation_bnhl",)),
-        Constraint("n_baseline", "35", count(None, timepoint="baseline", target=35), ("p1_n_baseline_specimens",)),
-        Constraint("training_labels", "13/26/4", labels("training", (13, 26, 4)),
+        Constraint("n_peak", "73", c.count(None, target=73), ("p1_n_specimens_peak",)),
+        Constraint("n_training", "43", c.count("training", target=43), ("p1_n_training",)),
+        Constraint("n_training_ball", "12", c.count("training", "b_all", target=12), ("p1_n_training_ball",)),
+        Constraint("n_training_bnhl", "31", c.count("training", "b_nhl", target=31), ("p1_n_training_bnhl",)),
+        Constraint("n_validation", "30", c.count("validation", target=30), ("p1_n_validation",)),
+        Constraint("n_validation_ball", "10", c.count("validation", "b_all", target=10), ("p1_n_validation_ball",)),
+        Constraint("n_validation_bnhl", "20", c.count("validation", "b_nhl", target=20), ("p1_n_validation_bnhl",)),
+        Constraint("n_baseline", "35", c.count(None, timepoint="baseline", target=35), ("p1_n_baseline_specimens",)),
+        Constraint("training_labels", "13/26/4", c.labels("training", (13, 26, 4)),
                    ("p1_n_training_nrer", "p1_n_training_rem")),
-        Constraint("validation_labels", "6/23/1", labels("validation", (6, 23, 1)), ("p1_s3m_sens_val",)),
-        Constraint("panel", "70 analytes, one spelling each", one_spelling, ("p1_panel_size",)),
+        Constraint("validation_labels", "6/23/1", c.labels("validation", (6, 23, 1)), ("p1_s3m_sens_val",)),
+        Constraint("panel", "70 analytes, one spelling each", c.one_spelling, ("p1_panel_size",)),
     ]
-    out += [Constraint(f"screen_p_{ids[a]}", f"P = {p}", screen_p(a, p), (f"p1_s4_mw_p_{ids[a]}",))
+    out += [Constraint(f"screen_p_{ids[a]}", f"P = {p}", c.screen_p(a, p), (f"p1_s4_mw_p_{ids[a]}",))
             for a, p in HITS.items()]
     out += [
-        Constraint("screen_hits", "exactly the 10 printed analytes below 0.05", others,
+        Constraint("screen_hits", "exactly the 10 printed analytes below 0.05", c.others,
                    ("p1_n_screen_hits", "p1_s4_other_60_p")),
-        Constraint("venn", "both = {MIP3α, Eotaxin}; plan of VENN_PLAN", venn, ("p1_fig1c_subgroup_screen",)),
-        Constraint("fc_mip3a", "4.273 (3.901-5.538)", summary(MIP3A),
+        Constraint("venn", "both = {MIP3α, Eotaxin}; plan of VENN_PLAN", c.venn, ("p1_fig1c_subgroup_screen",)),
+        Constraint("fc_mip3a", "4.273 (3.901-5.538)", c.summary(MIP3A),
                    ("p1_fc_median_mip3a", "p1_fc_min_mip3a", "p1_fc_max_mip3a"), evidence=INPUT),
-        Constraint("fc_eotaxin", "1.390 (0.936-1.912)", summary(EOTAXIN),
+        Constraint("fc_eotaxin", "1.390 (0.936-1.912)", c.summary(EOTAXIN),
                    ("p1_fc_median_eotaxin", "p1_fc_min_eotaxin", "p1_fc_max_eotaxin"), evidence=INPUT),
-        Constraint("correlation", "r = 0.430, P = 0.004", correlation, ("p1_s3e_corr_r", "p1_s3e_corr_p")),
-        Constraint("roc_mip3a", "0.8018 (0.6657-0.9379), 4.703, 12/13, 17/26", roc(MIP3A),
+        Constraint("correlation", "r = 0.430, P = 0.004", c.correlation, ("p1_s3e_corr_r", "p1_s3e_corr_p")),
+        Constraint("roc_mip3a", "0.8018 (0.6657-0.9379), 4.703, 12/13, 17/26", c.roc(MIP3A),
                    ("p1_fig1d_auc_mip3a", "p1_fig1e_cutoff_mip3a", "p1_fig1e_sens_mip3a", "p1_fig1e_spec_mip3a")),
-        Constraint("roc_eotaxin", "0.8047 (0.6709-0.9386), 1.671, 13/13, 15/26", roc(EOTAXIN),
+        Constraint("roc_eotaxin", "0.8047 (0.6709-0.9386), 1.671, 13/13, 15/26", c.roc(EOTAXIN),
                    ("p1_fig1d_auc_eotaxin", "p1_fig1e_cutoff_eotaxin", "p1_fig1e_sens_eotaxin",
                     "p1_fig1e_spec_eotaxin")),
-        Constraint("fig1f", "P = 0.0018", mw("training", "0.0018"), ("p1_fig1f_mw_p",)),
-        Constraint("fig1g", "P = 0.0049", km("training", "0.0049"), ("p1_fig1g_logrank_p",)),
-        Constraint("fig1h", "P = 0.0173", mw("validation", "0.0173"), ("p1_fig1h_mw_p",)),
-        Constraint("validation_sens_spec", "5/6, 18/23", validation_ss, ("p1_s3m_sens_val", "p1_s3m_spec_val")),
-        Constraint("fig1i", "P = 0.0190", km("validation", "0.0190"), ("p1_fig1i_logrank_p",)),
-        Constraint("baseline", "not significant", baseline, ("p1_s3h_baseline_mip3a",)),
-        Constraint("tissue", "10 relapsed B-NHL, r = 0.802, P = 0.005", tissue_check,
+        Constraint("fig1f", "P = 0.0018", c.mw("training", "0.0018"), ("p1_fig1f_mw_p",)),
+        Constraint("fig1g", "P = 0.0049", c.km("training", "0.0049"), ("p1_fig1g_logrank_p",)),
+        Constraint("fig1h", "P = 0.0173", c.mw("validation", "0.0173"), ("p1_fig1h_mw_p",)),
+        Constraint("validation_sens_spec", "5/6, 18/23", c.validation_ss, ("p1_s3m_sens_val", "p1_s3m_spec_val")),
+        Constraint("fig1i", "P = 0.0190", c.km("validation", "0.0190"), ("p1_fig1i_logrank_p",)),
+        Constraint("baseline", "not significant", c.baseline, ("p1_s3h_baseline_mip3a",)),
+        Constraint("tissue", "10 relapsed B-NHL, r = 0.802, P = 0.005", c.tissue_check,
                    ("p1_s4b_tissue_n", "p1_s4b_corr_r", "p1_s4b_corr_p")),
     ]
     return out

@@ -339,7 +339,14 @@ def _toxicity(rng: np.random.Generator, table: pd.DataFrame) -> None:
 
 def _kinetics(rng: np.random.Generator, table: pd.DataFrame, search: dict) -> None:
     """Peak CAR-T level (tuned to the Fig 2b and 3b P values), fold expansion, peak day, persistence,
-    IL-2/TNF-alpha increase (tuned to the Spearman correlations)."""
+    IL-2/TNF-alpha increase (tuned to the Spearman correlations); the random draws in this order."""
+    peak, no_expansion, deaths = _peak_levels(rng, table)
+    _expansion_course(rng, table, peak, no_expansion, deaths)
+    _cytokine_increase(rng, table, peak, search)
+
+
+def _peak_levels(rng: np.random.Generator, table: pd.DataFrame) -> tuple[pd.Series, pd.Index, pd.Index]:
+    """Peak CAR-T level (% of CD3), shifted until Student's t prints the Fig 2b and 3b P values."""
     role = table["role"]
     nr = table.index[role == "nr"]
     no_expansion = rng.choice(nr, 3, replace=False)  # 3 of the 5 non-responders showed no expansion
@@ -364,7 +371,12 @@ def _kinetics(rng: np.random.Generator, table: pd.DataFrame, search: dict) -> No
         if not prints(student_t(peak[group], peak[rest]).p_value, target):
             raise ReconstructionError(f"peak levels rounded away from P = {target}")
     table["peak_car_pct_cd3"] = peak
+    return peak, no_expansion, deaths
 
+
+def _expansion_course(rng: np.random.Generator, table: pd.DataFrame, peak: pd.Series, no_expansion: pd.Index,
+                      deaths: pd.Index) -> None:
+    """Fold expansion (ordered like the peak level), peak day, persistence: median 28 (0-96)."""
     expanded = table.index.difference(no_expansion)
     ranks = peak[expanded].rank(method="first")
     log_fold = np.log(1.8) + (ranks - 1) / (len(expanded) - 1) * (np.log(2200) - np.log(1.8))
@@ -388,6 +400,9 @@ def _kinetics(rng: np.random.Generator, table: pd.DataFrame, search: dict) -> No
     persistence[rng.permutation(rest)] = values
     table["persistence_days"] = persistence
 
+
+def _cytokine_increase(rng: np.random.Generator, table: pd.DataFrame, peak: pd.Series, search: dict) -> None:
+    """IL-2 and TNF-alpha fold increase, drawn until Spearman's rho with the peak prints the paper's value."""
     for column, rho, noise in (("il2_fold_increase", printed("p2_kin_spearman_il2"), 0.9),
                                ("tnfa_fold_increase", printed("p2_kin_spearman_tnfa"), 1.3)):
         log_peak = np.log1p(peak.to_numpy())
