@@ -182,11 +182,31 @@ def _page_link(ledger_id: str, text: str, pages: Pages) -> str:
             f'title="{escape(title, quote=True)}">{escape(text)}</a>')
 
 
-def _shipped_headline(card: pd.DataFrame, pages: Pages) -> list[str]:
-    import re
+def _unattainable_list(unattainable: pd.DataFrame, pages: Pages) -> list[str]:
+    """The printed values no data can give, P2 first in page order, each linked to its page and scorecard row."""
     from html import escape
 
     from cartrepro.ledger.entries import load_ledger
+
+    if not len(unattainable):
+        return []
+    ledger = load_ledger()
+    items = []
+    order = unattainable.assign(o=unattainable["paper"].map({"cd22": 0, "car1922": 1}),
+                                page=[pages.get(i, ("~", ""))[0] for i in unattainable["id"]])
+    for r in order.sort_values(["o", "page", "id"], kind="stable").itertuples(index=False):
+        inc = ledger[r.id].inconsistency
+        where = f" ({escape(pages[r.id][1])})" if r.id in pages else ""
+        items.append(f"<li>{_page_link(r.id, f'printed {r.published}', pages)}{where}: the data give "
+                     f"{escape(r.computed)}. {escape(inc.for_reader)} "
+                     f'<a class="cr-row" href="{_anchor(r.id)}"><code>{escape(r.id)}</code></a></li>')
+    return ["**Printed values no data can give:**\n\n```{raw} html\n<ul class=\"cr-unattainable\">"
+            + "".join(items) + "</ul>\n```\n"]
+
+
+def _shipped_headline(card: pd.DataFrame, pages: Pages) -> list[str]:
+    import re
+
     from cartrepro.ledger.scorecard import (
         ASSUMED,
         CONSTRAINED,
@@ -231,19 +251,7 @@ def _shipped_headline(card: pd.DataFrame, pages: Pages) -> list[str]:
                      "or grouping the paper does not name; the reason names the one assumed) match.")
     lines.append("\nA match on the shipped cohorts is partly true by construction: it does not show that the "
                  "papers were reproduced, only that their printed numbers can hold together in one cohort.\n")
-    if len(unattainable):
-        ledger = load_ledger()
-        items = []
-        order = unattainable.assign(o=unattainable["paper"].map({"cd22": 0, "car1922": 1}),
-                                    page=[pages.get(i, ("~", ""))[0] for i in unattainable["id"]])
-        for r in order.sort_values(["o", "page", "id"], kind="stable").itertuples(index=False):
-            inc = ledger[r.id].inconsistency
-            where = f" ({escape(pages[r.id][1])})" if r.id in pages else ""
-            items.append(f"<li>{_page_link(r.id, f'printed {r.published}', pages)}{where}: the data give "
-                         f"{escape(r.computed)}. {escape(inc.for_reader)} "
-                         f'<a class="cr-row" href="{_anchor(r.id)}"><code>{escape(r.id)}</code></a></li>')
-        lines.append("**Printed values no data can give:**\n\n```{raw} html\n<ul class=\"cr-unattainable\">"
-                     + "".join(items) + "</ul>\n```\n")
+    lines.extend(_unattainable_list(unattainable, pages))
     methods = _methods_identified(card)
     if methods:
         lines.append("**Methods the printed digits identify** (how many printed numbers, not inputs, come out "

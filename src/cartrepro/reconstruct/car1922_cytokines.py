@@ -124,9 +124,9 @@ ASSUMPTIONS = [
     Assumption("baseline", "35 baseline samples from 35 of the 43 training patients (which patients is not "
                "printed), MIP3α only, on the 70-plex panel, 2 decimals; NR/ER vs remission not significant "
                "(exact P > 0.05).", ("p1_n_baseline_specimens", "p1_s3h_baseline_mip3a")),
-    Assumption("tissue", "tissue.csv (not yet in the contract): 10 tumour specimens from 10 of the 30 relapsed "
-               "B-NHL patients; cd3_infiltration in arbitrary IHC units (the paper gives none), 1 decimal; "
-               "Pearson r with PFS days = 0.802.", ("p1_s4b_tissue_n", "p1_s4b_corr_r")),
+    Assumption("tissue", "tissue.csv (the contract's optional car1922/tissue table): 10 tumour specimens from "
+               "10 of the 30 relapsed B-NHL patients; cd3_infiltration in arbitrary IHC units (the paper gives "
+               "none), 1 decimal; Pearson r with PFS days = 0.802.", ("p1_s4b_tissue_n", "p1_s4b_corr_r")),
 ]
 
 
