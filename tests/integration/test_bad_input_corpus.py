@@ -465,7 +465,9 @@ def _copy_site(out: Path, tmp_path: Path) -> Path:
 
 
 def _every_file(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    """Every file of the output folder but `.lock`, which names the last build that held the folder (not the site)."""
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.name != ".lock"}
 
 
 @pytest.mark.slow
