@@ -1,20 +1,12 @@
 """The Figure 4 page as a reader's browser shows it (Debian's headless chromium, driven by playwright)."""
 
-import os
-import shutil
 
 import pytest
+from chromium import FLAGS, chromium_or_skip
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium for the browser test (.ci/run installs it)")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+CHROMIUM = chromium_or_skip()
 
 
 @pytest.fixture(scope="module")
