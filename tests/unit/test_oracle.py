@@ -45,8 +45,6 @@ PAGE_OF = (
     ("p1_fig1i", "p1_fig1fi_mip3a"), ("p1_s3m_", "p1_fig1fi_mip3a"), ("p1_n_validation", "p1_fig1fi_mip3a"),
     ("p1_s4b_", "p1_fig1fi_mip3a"),
 )
-#: the Fig 4 interval bounds: S -/+ 1.96 SE in the paper, S -/+ qnorm(0.975) SE in km_at (see the docstring)
-Z_196 = ("p2_fig4a_lfs_1y", "p2_fig4b_relapse_1y", "p2_fig4c_lfs_1y")
 #: known mismatches, reported to the lead: the validation sensitivity needs NR/ER specimens only (the
 #: specificity remission specimens only); the book declares both not computable when either group is empty
 KNOWN = {
@@ -131,8 +129,6 @@ def test_compute_all_matches_the_r_oracle(name: str, ledger_id: str):
     assert not isinstance(outcome, NotComputable), f"oracle {expected['value']}, book: {outcome.reason}"
     assert close(outcome.value, expected["value"]), f"book {outcome.value}, oracle {expected['value']}"
     if expected.get("ci") is not None and outcome.ci is not None:
-        if ledger_id in Z_196:
-            pytest.xfail("Fig 4 CI: km_at uses qnorm(0.975), the paper 1.96 (reported to the lead)")
         assert close(outcome.ci[0], expected["ci"][0]) and close(outcome.ci[1], expected["ci"][1]), (
             f"book CI {outcome.ci}, oracle {expected['ci']}")
 

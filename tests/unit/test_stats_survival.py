@@ -207,14 +207,15 @@ P2_EVENT = [1] + [0] * 10
 def test_p2_paper_one_minus_km_with_spss_rounding():
     # S(365) = 10/11 = 0.90909 -> 0.909; Greenwood SE = S*sqrt(1/(11*10)) = 0.0866784 -> 0.087
     # 1 - S = 0.091; upper S = 0.909 + 1.96*0.087 = 1.0795 -> clipped at 1 -> lower F = 0
-    # lower S = 0.909 - 1.959964*0.087 = 0.7384831 -> upper F = 0.091 + 1.959964*0.087 = 0.2615169
+    # lower S = 0.909 - 1.96*0.087 = 0.73848 -> upper F = 0.091 + 1.96*0.087 = 0.26152 (the printed 1.96:
+    # a hand calculation from the SPSS table, not qnorm(0.975) = 1.959964)
     p = km_at(P2_TIME, P2_EVENT, 365, conf_type="plain", spss_decimals=3, failure=True)
     assert isinstance(p, KMPoint)
     assert p.time == 365
     assert p.estimate == pytest.approx(0.091, abs=1e-9)
     assert p.std_err == pytest.approx(0.087, abs=1e-12)
     assert p.ci_low == 0.0
-    assert p.ci_high == pytest.approx(0.091 + Z95 * 0.087, abs=1e-9)
+    assert p.ci_high == pytest.approx(0.091 + 1.96 * 0.087, abs=1e-12)
     assert p.ci_high == pytest.approx(0.2615, abs=5e-5)
     assert p.n_risk == 11
     assert f"{100 * p.estimate:.1f} ({100 * p.ci_low:.1f}-{100 * p.ci_high:.1f})" == "9.1 (0.0-26.2)"
@@ -233,11 +234,23 @@ def test_p2_paper_one_minus_km_unrounded():
 
 
 def test_spss_decimals_rounds_survival_not_failure():
-    # without failure the rounded S is returned as is: 0.909, SE 0.087, CI 0.909 -/+ 1.959964*0.087
+    # without failure the rounded S is returned as is: 0.909, SE 0.087, CI 0.909 -/+ 1.96*0.087
     p = km_at(P2_TIME, P2_EVENT, 365, conf_type="plain", spss_decimals=3)
     assert (p.estimate, p.std_err) == (0.909, 0.087)
-    assert p.ci_low == pytest.approx(0.909 - Z95 * 0.087, abs=1e-12)
+    assert p.ci_low == pytest.approx(0.909 - 1.96 * 0.087, abs=1e-12)
     assert p.ci_high == 1.0
+
+
+def test_spss_multiplier_is_the_printed_196_and_unrounded_is_qnorm():
+    # ten events, none censored: S(5) = 0.5, Greenwood SE = sqrt(0.5 * 0.5 / 10) = 0.158114 (0.158 rounded);
+    # the two multipliers differ by 3.6e-5 * 0.158 = 5.7e-6, far above the tolerance
+    days, events = list(range(1, 11)), [1] * 10
+    rounded = km_at(days, events, 5, conf_type="plain", spss_decimals=3)
+    assert (rounded.estimate, rounded.std_err) == (0.5, 0.158)
+    assert rounded.ci_low == pytest.approx(0.5 - 1.96 * 0.158, abs=1e-12)
+    assert rounded.ci_high == pytest.approx(0.5 + 1.96 * 0.158, abs=1e-12)
+    unrounded = km_at(days, events, 5, conf_type="plain")
+    assert unrounded.ci_low == pytest.approx(0.5 - Z95 * math.sqrt(0.025), abs=1e-12)
 
 
 def test_kaplan_meier_hand_example():

@@ -304,6 +304,8 @@ def km_at(
     failure : return F(t) = 1 - S(t), the "1 - Kaplan-Meier" cumulative incidence, with CI
         (1 - upper, 1 - lower) of S; with ``spss_decimals`` the rounding is applied to S, then 1 - S is
         taken (e.g. S = 0.909, SE = 0.087 -> F = 0.091, CI 0.091 -/+ 1.96*0.087 clipped at 0: 0-26.2%).
+        Such a CI is a hand calculation from the printed table, so its multiplier is the normal quantile as
+        printed to two decimals (1.96 at 95 %), not ``qnorm(0.975)`` = 1.959964.
 
     Deviation from R, deliberately: S = 1 always gives the CI (1, 1) (R gives NA for log-log once a
     censoring precedes t). Own code: lifelines has no plain interval nor SPSS rounding (module docstring).
@@ -328,6 +330,7 @@ def km_at(
     if spss_decimals is not None:
         surv = spss_round(surv, spss_decimals)
         se = spss_round(se, spss_decimals)
+        z = round(z, 2)
     low_arr, high_arr = _confint(np.array([surv]), np.array([se]), z, conf_type)
     low, high = float(low_arr[0]), float(high_arr[0])
     if failure:
