@@ -221,9 +221,9 @@ spss_table = ledger_methods("kaplan-meier", paper="cd22")
 show_all(spss_table, numbers_using(ids=spss_table["id"]))
 
 # %% [markdown]
-# **Comparison panel.** S(t) and SE as computed and as SPSS shows them, and the interval from each. The
-# last column redoes the SPSS interval with the rounded $z = 1.96$ the authors presumably typed instead of
-# 1.959964.
+# **Comparison panel.** S(t) and SE as computed and as SPSS shows them, and the interval from each (with
+# the paper's $z = 1.96$, as `km_at` forms it from a rounded table). The last column redoes the SPSS
+# interval with the exact quantile 1.959964 instead.
 
 # %% tags=["hide-input"]
 show_all(chapter.spss_rounding())

@@ -69,7 +69,7 @@ def test_paper_method_prints_the_published_digits(relapse_panel):
     assert row["estimate"] == pytest.approx(9.1)  # 1 - 0.909
     assert row["std_err"] == pytest.approx(8.7)  # SE shown as 0.087
     assert row["ci_low"] == 0.0  # 0.091 - 0.1705 clipped at 0
-    assert row["ci_high"] == pytest.approx(100 * (0.091 + Z * 0.087))  # 26.1517
+    assert row["ci_high"] == pytest.approx(100 * (0.091 + 1.96 * 0.087), abs=1e-9)  # 26.152, the printed z
     assert row["printed_as"] == "9.1 (0.0–26.2)"
     assert row["would_print"] == "yes"
     assert row["differs"] == ""
@@ -212,7 +212,7 @@ def test_spss_rounding_panel():
     assert row["std_err_spss"] == 0.087
     assert row["estimate_pct"] == pytest.approx(9.1)
     assert row["ci_high_pct"] == pytest.approx(100 * (1 / 11 + Z * SE))
-    assert row["ci_high_spss_pct"] == pytest.approx(100 * (0.091 + Z * 0.087))
+    assert row["ci_high_spss_pct"] == pytest.approx(100 * (0.091 + 1.96 * 0.087), abs=1e-9)
 
 
 def test_would_print_matrix(relapse_panel):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from scipy.stats import norm
 
 from cartrepro.analysis.cd22 import derive
 from cartrepro.contract import load_paper
@@ -173,14 +174,16 @@ class SurvivalChapter:
                                   "SE (SPSS)": "{:.3f}"}
         changed = [f"Fig {f}" for f, change in zip(self.cases, z_changes, strict=True) if change]
         return [table, self._rounding_lines(),
-                "Typing 1.96 instead of 1.959964 changes no printed digit." if not changed
-                else f"Typing 1.96 instead of 1.959964 changes a printed digit of {', '.join(changed)}."]
+                "The exact quantile 1.959964 instead of the printed 1.96 changes no printed digit." if not changed
+                else f"The exact quantile 1.959964 instead of the printed 1.96 changes a printed digit of "
+                     f"{', '.join(changed)}."]
 
     def _rounding_row(self, case: Fig4Case) -> dict:
         row = spss_rounding_panel(case.table["time_days"], case.table["event"], self.horizon_days,
                                   failure=case.failure, spss_decimals=self.spss_decimals).iloc[0]
         est = row["estimate_pct"] / 100  # from the SPSS table, on the reported scale
-        typed = (100 * max(est - 1.96 * row["std_err_spss"], 0.0), 100 * min(est + 1.96 * row["std_err_spss"], 1.0))
+        z = float(norm.ppf(0.975))  # the exact quantile, against the paper's (and km_at's) printed 1.96
+        other = (100 * max(est - z * row["std_err_spss"], 0.0), 100 * min(est + z * row["std_err_spss"], 1.0))
         exact = (row["ci_low_spss_pct"], row["ci_high_spss_pct"])
         return {
             "figure": f"Fig {case.figure}", "printed": case.printed,
@@ -188,8 +191,8 @@ class SurvivalChapter:
             "S (SPSS)": row["survival_spss"], "SE (SPSS)": row["std_err_spss"],
             "CI from unrounded %": f"{row['ci_low_pct']:.2f}–{row['ci_high_pct']:.2f}",
             "CI from SPSS table %": f"{exact[0]:.2f}–{exact[1]:.2f}",
-            "same with z = 1.96 %": f"{typed[0]:.3f}–{typed[1]:.3f}",
-            "z changes": [spss_round(v, 1) for v in typed] != [spss_round(v, 1) for v in exact],
+            "same with z = 1.959964 %": f"{other[0]:.3f}–{other[1]:.3f}",
+            "z changes": [spss_round(v, 1) for v in other] != [spss_round(v, 1) for v in exact],
         }
 
     def _rounding_lines(self) -> str:
