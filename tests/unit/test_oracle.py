@@ -45,14 +45,6 @@ PAGE_OF = (
     ("p1_fig1i", "p1_fig1fi_mip3a"), ("p1_s3m_", "p1_fig1fi_mip3a"), ("p1_n_validation", "p1_fig1fi_mip3a"),
     ("p1_s4b_", "p1_fig1fi_mip3a"),
 )
-#: known mismatches, reported to the lead: the validation sensitivity needs NR/ER specimens only (the
-#: specificity remission specimens only); the book declares both not computable when either group is empty
-KNOWN = {
-    ("oracle_03", "p1_s3m_spec_val"), ("oracle_19", "p1_s3m_spec_val"),
-    ("oracle_11", "p1_s3m_sens_val"), ("oracle_16", "p1_s3m_sens_val"),
-}
-
-
 def page_of(ledger_id: str) -> str:
     return next(page for prefix, page in PAGE_OF if ledger_id.startswith(prefix))
 
@@ -124,11 +116,9 @@ def test_compute_all_matches_the_r_oracle(name: str, ledger_id: str):
         return
     if "ci_note" in expected and isinstance(outcome, NotComputable):
         return  # S = 0: the estimate exists but its CI does not; the book may decline the whole number
-    if (name, ledger_id) in KNOWN and isinstance(outcome, NotComputable):
-        pytest.xfail(f"known: the book declines {ledger_id} when the other group is empty ({outcome.reason})")
     assert not isinstance(outcome, NotComputable), f"oracle {expected['value']}, book: {outcome.reason}"
     assert close(outcome.value, expected["value"]), f"book {outcome.value}, oracle {expected['value']}"
-    if expected.get("ci") is not None and outcome.ci is not None:
+    if expected.get("ci") is not None and outcome.ci is not None:  # rates the paper prints without a CI
         assert close(outcome.ci[0], expected["ci"][0]) and close(outcome.ci[1], expected["ci"][1]), (
             f"book CI {outcome.ci}, oracle {expected['ci']}")
 
