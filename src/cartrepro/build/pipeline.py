@@ -412,6 +412,7 @@ def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, not
     for folder in (cache, work):
         folder.mkdir(parents=True, exist_ok=True)
     code_digest = _code_digest()
+    digests: dict[Path, str] = {}  # one digest per folder read (most notebooks read the same two)
     for source in discover_notebooks(notebooks_dir):
         stem = source.stem
         injected = {"data_dir": _shown_path(data_dir), **(params or {}).get(stem, {})}
@@ -420,10 +421,16 @@ def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, not
         if job.paper is not None and job.paper not in papers:
             job.status = "no data"
             continue
-        job.key = job_key(job, data_digest(job, data_dir), code_digest)
+        folder = data_dir / job.paper if job.paper else data_dir
+        if folder not in digests:
+            digests[folder] = data_digest(job, data_dir)
+        job.key = job_key(job, digests[folder], code_digest)
         key_file = cache / f"{stem}.key"
         if key_file.exists() and key_file.read_text() == job.key and (cache / f"{stem}.ipynb").exists():
             job.status = "cached"
+    build_key = _build_key(result.jobs, data_dir, reference)
+    if _published_as(out_dir, build_key, result):
+        return result
     _run_jobs(result.jobs, work, cache, workers)
 
     failed = [j for j in result.jobs if j.status == "failed"]
@@ -444,8 +451,49 @@ def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, not
     else:
         _render(stage)
     with signals_deferred():
-        _publish(stage, out_dir, records, card, result, render_key=None if unchanged else render_key)
+        _publish(stage, out_dir, records, card, result, render_key=None if unchanged else render_key,
+                 build_key=build_key)
     return result
+
+
+def _build_key(jobs: list[NotebookJob], data_dir: Path, reference: set[str]) -> str:
+    """Everything the published outputs depend on: every notebook's cache key (its source, parameters, data
+    and the analysis code), the build's own code, the book's prose and configuration, the data folder (its
+    cohorts are downloads of the site) and which papers are the shipped cohorts."""
+    digest = hashlib.sha256(f"{PIPELINE_VERSION}\0{_shown_path(data_dir)}\0{sorted(reference)}\0".encode())
+    for job in jobs:
+        digest.update(f"{job.stem}\0{job.key or job.status}\0".encode() + job.source.read_bytes() + b"\0")
+    for path in sorted(BUILD_CODE_DIR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in BOOK_FILES:
+        digest.update(name.encode() + b"\0" + (REPO_ROOT / name).read_bytes())
+    digest.update(folder_digest(REPO_ROOT / BOOK_DIR).encode())
+    digest.update(folder_digest(data_dir).encode())
+    return digest.hexdigest()
+
+
+def _published_as(out_dir: Path, build_key: str, result: BuildResult) -> bool:
+    """True when the published site was built from exactly these inputs (``.cache/build.json``, written
+    by the publish): nothing to execute, stage or render. Reports every notebook as cached, then the
+    summary kept with the key, and fills ``result`` as a full build would."""
+    try:
+        kept = json.loads((out_dir / ".cache" / "build.json").read_text())
+    except (OSError, ValueError):
+        return False
+    html, results, card = out_dir / "html", out_dir / "results.json", out_dir / "scorecard.csv"
+    if kept.get("key") != build_key or not (html.is_dir() and results.is_file() and card.is_file()):
+        return False
+    total = len(result.jobs)
+    for position, job in enumerate(result.jobs, 1):
+        if job.status == "pending":
+            job.status = "cached"
+        _say(f"  [{position}/{total}] {job.stem}: {job.status}")
+    _say("  nothing changed since the published site: nothing executed, book source unchanged: not re-rendered")
+    result.html_dir, result.results_path, result.scorecard_path = html, results, card
+    result.summary = kept.get("summary", "")
+    _say(result.summary)
+    _say(f"site: {html / 'index.html'}")
+    return True
 
 
 def _shown_path(path: Path) -> str:
@@ -627,18 +675,22 @@ def _render_key(stage: Path) -> str:
     return digest.hexdigest()
 
 
-def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult, render_key: str | None = None) -> None:
+def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult, render_key: str | None = None,
+             build_key: str | None = None) -> None:
     """Move html, results.json and scorecard.csv into place together.
 
     ``render_key`` None: the staged book equals the published one's source, the published html stays as it is
     (byte-identical to a fresh render of the same source). Otherwise the freshly rendered html replaces it
-    and ``render_key`` is stored for the next build's comparison.
+    and ``render_key`` is stored for the next build's comparison. ``build_key`` (see :func:`_build_key`) is
+    stored with the summary once everything is in place: the next build with the same inputs does nothing.
     """
     from cartrepro.build.results import results_text
     from cartrepro.ledger.scorecard import summary_lines
 
     new_html, old_html = out_dir / ".html-new", out_dir / ".html-old"
     key_file = out_dir / ".cache" / "render.key"
+    build_file = out_dir / ".cache" / "build.json"
+    build_file.unlink(missing_ok=True)  # until the new outputs are all in place
     for tmp in (new_html, old_html):
         if tmp.exists():
             shutil.rmtree(tmp)
@@ -663,5 +715,7 @@ def _publish(stage: Path, out_dir: Path, records, card, result: BuildResult, ren
     result.html_dir = html
     result.results_path, result.scorecard_path = out_dir / "results.json", out_dir / "scorecard.csv"
     result.summary = "\n".join(summary_lines(card))
+    if build_key is not None:
+        build_file.write_text(json.dumps({"key": build_key, "summary": result.summary}, indent=1))
     _say(result.summary)
     _say(f"site: {html / 'index.html'}")
