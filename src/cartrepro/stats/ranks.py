@@ -34,6 +34,8 @@ scipy's ``U1``).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.stats import rankdata
 
@@ -62,6 +64,9 @@ def rank_sum_distribution(doubled_ranks: np.ndarray, k: int) -> np.ndarray:
     """Counts of each doubled rank sum over all size-``k`` subsets of ``doubled_ranks`` (integers >= 0).
 
     ``counts[s]`` is the number of subsets whose doubled ranks sum to ``s``; ``counts.sum() == C(N, k)``.
+    The table depends only on the multiset of ranks and ``k``: it is counted once per multiset (ranks in
+    ascending order) and kept (a screen of 70 analytes with the same tie pattern and group sizes counts it
+    once); the returned array is read-only.
 
     Examples
     --------
@@ -76,17 +81,24 @@ def rank_sum_distribution(doubled_ranks: np.ndarray, k: int) -> np.ndarray:
         raise ValueError("doubled ranks must be a 1-d array of non-negative integers")
     if not 0 <= k <= ranks.size:
         raise ValueError(f"k must be between 0 and {ranks.size}, got {k}")
-    top = int(np.sort(ranks)[::-1][:k].sum())
+    return _rank_sum_counts(tuple(np.sort(ranks).tolist()), int(k))
+
+
+@lru_cache(maxsize=256)
+def _rank_sum_counts(ranks: tuple[int, ...], k: int) -> np.ndarray:
+    """The dynamic programme of :func:`rank_sum_distribution` on ascending ``ranks`` (cached)."""
+    top = int(sum(ranks[len(ranks) - k:])) if k else 0
     table = np.zeros((k + 1, top + 1), dtype=float)
     table[0, 0] = 1.0
     for i, r in enumerate(ranks, start=1):
-        r = int(r)
         for j in range(min(i, k), 0, -1):  # descending: each value used at most once
             if r == 0:
                 table[j] += table[j - 1]
             elif r <= top:
                 table[j, r:] += table[j - 1, : top + 1 - r]
-    return table[k]
+    counts = table[k].copy()
+    counts.flags.writeable = False
+    return counts
 
 
 def mann_whitney_exact(a, b) -> TestResult:
