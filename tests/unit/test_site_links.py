@@ -1,6 +1,9 @@
 """Links of the landing page's findings and the scorecard rows to the pages that record their numbers."""
 
 import json
+import re
+
+import yaml
 
 from cartrepro.ledger.scorecard import Computed, build_scorecard
 from cartrepro.pages.downloads import glance_groups, notebook_pages
@@ -66,3 +69,58 @@ def test_an_inconsistencys_reader_sentence_replaces_its_issue(tmp_path):
     assert plain.for_reader == plain.issue
     told = Inconsistency("i", plain.issue, plain.resolution, reader="19/21 = 90.48%, printed as 90%.")
     assert told.for_reader == "19/21 = 90.48%, printed as 90%."
+
+
+#: working-note words a clinician reading the site would not know (the ledger's ``resolution`` uses them)
+_JARGON = re.compile(r"\bship|\bseed\b|kind construction|feasib|\bledger\b|UNRESOLVED|\bscenario\b"
+                     r"|\b[a-z0-9]+_[a-z0-9_]+\b",  # an id such as pct_24_34 or p1_female_pct
+                     re.IGNORECASE)
+
+
+def _shipped_items():
+    from cartrepro.paths import PUBLISHED_DIR
+
+    files = sorted(PUBLISHED_DIR.glob("*.yaml"))
+    assert files
+    return [(path.name, item) for path in files
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("inconsistencies") or []]
+
+
+def test_the_jargon_check_flags_working_notes():
+    assert _JARGON.search("Ship count 24/34; print the paper's 70.5")
+    assert _JARGON.search("a trial reconstruction km12 feasibility") and _JARGON.search("(not in seed)")
+    assert _JARGON.search("ledger inconsistency pct_24_34") and _JARGON.search("(kind construction)")
+    assert not _JARGON.search("24/34 = 70.588%, printed as 70.5%: truncated, not rounded.")
+
+
+def test_every_shipped_inconsistency_has_a_plain_reader_sentence():
+    items = _shipped_items()
+    assert len(items) >= 40
+    ids = {item["id"] for _, item in items}
+    for name, item in items:
+        reader = item.get("reader")
+        assert isinstance(reader, str) and reader.strip(), f"{name}: {item['id']} has no reader sentence"
+        assert reader != item["issue"], f"{name}: {item['id']} repeats its issue"
+        found = _JARGON.search(reader)
+        assert found is None, f"{name}: {item['id']} reader sentence says {found.group(0)!r}"
+        assert not any(i in reader for i in ids), item["id"]
+
+
+def test_no_page_falls_back_to_an_issue_on_the_shipped_ledgers():
+    """Every place that shows an inconsistency (scorecard rows, each figure page's comparison, the headline's
+    list of unattainable values) goes through ``for_reader``: on the shipped ledgers it is the reader sentence,
+    for the printed value as well as for the value the data give."""
+    from cartrepro.ledger.entries import SHOWN_KINDS, load_ledger
+    from cartrepro.ledger.scorecard import MATCHES, UNATTAINABLE, match
+
+    linked = [e for e in load_ledger().values() if e.inconsistency is not None and e.kind in SHOWN_KINDS]
+    assert len({e.inconsistency.id for e in linked}) >= 10
+    for e in linked:
+        inc = e.inconsistency
+        assert inc.reader and inc.for_reader == inc.reader, inc.id
+        verdict, reason = match(e, Computed(e.value, e.ci_low, e.ci_high))
+        assert verdict == MATCHES and inc.reader in reason and inc.issue not in reason, e.id
+        expected = inc.expected_for(e.id)
+        if expected is not None:
+            verdict, reason = match(e, Computed(float(expected)))
+            assert verdict == UNATTAINABLE and inc.reader in reason and inc.issue not in reason, e.id
