@@ -62,13 +62,26 @@ def test_reasons_show_the_reader_sentence_not_the_ledgers_working_notes():
         assert e.notes not in reasons[e.id]
 
 
-def test_an_inconsistencys_reader_sentence_replaces_its_issue(tmp_path):
-    from cartrepro.ledger.entries import Inconsistency
+def test_an_inconsistency_shows_its_reader_sentence_and_needs_one(tmp_path):
+    import pytest
 
-    plain = Inconsistency("i", "19/21 = 90.48% printed 90%.", "Integer rounding; consistent (not an error).")
-    assert plain.for_reader == plain.issue
-    told = Inconsistency("i", plain.issue, plain.resolution, reader="19/21 = 90.48%, printed as 90%.")
+    from cartrepro.ledger.entries import Inconsistency, load_ledger
+
+    told = Inconsistency("i", "19/21 = 90.48% printed 90%.", "Integer rounding; consistent (not an error).",
+                         reader="19/21 = 90.48%, printed as 90%.")
     assert told.for_reader == "19/21 = 90.48%, printed as 90%."
+    for missing in ("", "  "):
+        with pytest.raises(ValueError, match="no reader sentence"):
+            Inconsistency("i", told.issue, told.resolution, reader=missing)
+    ledger = {"entries": [{"id": "x_a", "kind": "data", "value": 1, "printed": "1", "notes": "see inconsistencies: i"}],
+              "inconsistencies": [{"id": "i", "issue": "a", "resolution": "b"}]}
+    (tmp_path / "x.yaml").write_text(yaml.safe_dump(ledger))
+    with pytest.raises(ValueError, match=r"x\.yaml: inconsistency 'i' has no 'reader:' sentence"):
+        load_ledger(tmp_path)
+    ledger["inconsistencies"][0]["reader"] = "One is printed as 1."
+    (tmp_path / "y").mkdir()
+    (tmp_path / "y" / "x.yaml").write_text(yaml.safe_dump(ledger))
+    assert load_ledger(tmp_path / "y")["x_a"].inconsistency.for_reader == "One is printed as 1."
 
 
 #: working-note words a clinician reading the site would not know (the ledger's ``resolution`` uses them)

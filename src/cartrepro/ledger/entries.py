@@ -46,9 +46,11 @@ class Inconsistency:
     to its value (``{p1_relapse_bnhl_pct: '40.5'}``). Only a computed value equal to it at the printed
     precision earns the match "unattainable as printed"; any other mismatch is a plain "differs".
 
-    ``resolution`` is the project's working note (how the reconstruction handles it); what a reader is
-    shown is :attr:`for_reader`: the optional ``reader`` sentence of the item, else its ``issue`` (what the
-    paper prints and why it does not add up).
+    ``resolution`` is the project's working note (how the reconstruction handles it) and ``issue`` the
+    terse statement of the problem; neither is shown. What a reader is shown is :attr:`for_reader`, the
+    item's ``reader`` sentence (a project addition, required: what the paper prints, what the arithmetic
+    gives, how the book handles it). There is no fallback to ``issue``: the book only reads the project's
+    own ledgers, and an item without a sentence is refused when the ledger is loaded.
     """
 
     id: str
@@ -56,12 +58,16 @@ class Inconsistency:
     resolution: str
     printed_unreachable: bool = False
     expected: str | tuple[tuple[str, str], ...] | None = None
-    reader: str | None = None
+    reader: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.reader, str) or not self.reader.strip():
+            raise ValueError(f"inconsistency {self.id!r} has no reader sentence (the 'reader:' field)")
 
     @property
     def for_reader(self) -> str:
-        """The sentence the scorecard and the figure pages show for this item (never the working note)."""
-        return self.reader or self.issue
+        """The sentence the scorecard, the figure pages and the headline show for this item."""
+        return self.reader
 
     def expected_for(self, entry_id: str) -> str | None:
         """The value the data should give for this entry (None: the resolution names none)."""
@@ -164,6 +170,15 @@ def _expected(item: dict, file_name: str) -> str | tuple[tuple[str, str], ...] |
     return text(expected)
 
 
+def _reader(item: dict, file_name: str) -> str:
+    """An inconsistency's ``reader`` sentence (what the site shows for it); refused when missing or empty."""
+    reader = item.get("reader")
+    if not isinstance(reader, str) or not reader.strip():
+        raise ValueError(f"{file_name}: inconsistency {item['id']!r} has no 'reader:' sentence (the plain "
+                         "text the site shows instead of the issue and the working resolution)")
+    return reader
+
+
 PAPER_OF_FILE = {"p1_car1922.yaml": "car1922", "p2_cd22.yaml": "cd22"}
 
 
@@ -180,7 +195,7 @@ def load_ledger(published_dir: Path = PUBLISHED_DIR) -> dict[str, Entry]:
         inconsistencies = {
             item["id"]: Inconsistency(item["id"], item["issue"], item["resolution"],
                                       bool(item.get("printed_unreachable", False)),
-                                      _expected(item, path.name), item.get("reader"))
+                                      _expected(item, path.name), _reader(item, path.name))
             for item in doc.get("inconsistencies") or []
         }
         for raw in doc["entries"]:
