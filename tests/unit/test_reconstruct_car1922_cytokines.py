@@ -92,3 +92,37 @@ def test_screen_of_the_shipped_table(patients):
     assert (screen["q_bh"] >= screen["p"]).all()
     b_all = cyto.screen(cytokines, patients, disease="b_all")
     assert set(b_all["n_nr_er"]) == {3} and set(b_all["n_remission"]) == {8}
+
+
+def test_the_search_exact_p_is_mann_whitney_exact_to_the_bit():
+    """The generator's vectorised exact P (used in the validation search) against the statistic itself, on
+    small hand-made samples with ties, zeros, one-value groups and untied normal draws."""
+    import numpy as np
+
+    from cartrepro.stats.ranks import mann_whitney_exact
+
+    cases = [([1, 2, 2, 4], [3, 5, 6, 6, 7]), ([0.0], [0.0, 1.0]), ([2.0, 2.0], [2.0, 2.0, 3.0]),
+             ([5.0], [1.0, 2.0, 3.0]), ([4.7, 4.7, 3.6, 5.5], [4.8, 4.8, 3.8, 5.9, 4.7])]
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n_a, n_b = int(rng.integers(1, 10)), int(rng.integers(1, 20))
+        if rng.random() < 0.5:
+            cases.append((rng.integers(0, 12, n_a) / 10, rng.integers(0, 12, n_b) / 10))
+        else:
+            cases.append((rng.normal(size=n_a), rng.normal(size=n_b)))
+    for a, b in cases:
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        assert gen._exact_p(a, b) == mann_whitney_exact(a, b).p_value, (a, b)
+
+
+def test_the_peak_memo_sees_a_new_table_and_is_off_by_default(patients):
+    cytokines = load_paper(SHIPPED_DATA_DIR, "car1922")["cytokines"]
+    tissue = gen._tissue(__import__("numpy").random.default_rng([gen.SEED, 7]), patients, {})
+    checks = gen._Checks(patients, tissue, memo=True)
+    first = checks.peak(cytokines, "training")
+    assert checks.peak(cytokines, "training") is first
+    changed = cytokines.copy()
+    changed["fold_change"] = changed["fold_change"] + 1.0
+    assert checks.peak(changed, "training")["fold_change"].min() == first["fold_change"].min() + 1.0
+    plain = gen._Checks(patients, tissue)
+    assert plain.peak(cytokines, "training") is not plain.peak(cytokines, "training")

@@ -38,6 +38,7 @@ Run ``python -m cartrepro.reconstruct.car1922_cytokines [--data DIR] [--out DIR]
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 from pathlib import Path
@@ -135,6 +136,7 @@ ASSUMPTIONS = [
 
 
 
+@functools.cache
 def _exact_p_table(n1: int, n2: int) -> np.ndarray:
     """Untied exact two-sided P of the Mann-Whitney test for every U of group 1 (0..n1 n2)."""
     counts = rank_sum_distribution(2 * np.arange(1, n1 + n2 + 1), n1)
@@ -146,6 +148,31 @@ def _exact_p_table(n1: int, n2: int) -> np.ndarray:
         w2 = 2 * u + n1 * (n1 + 1)
         out.append(min(1.0, counts[np.abs(sums - centre) >= abs(w2 - centre)].sum() / total))
     return np.array(out)
+
+
+def _exact_p(a: np.ndarray, b: np.ndarray) -> float:
+    """The P of :func:`cartrepro.stats.ranks.mann_whitney_exact` (two-sided, exact conditional, mid-ranks),
+    with the subset-count recursion vectorised over the subset size: a search step calls it thousands of
+    times. The counts are integers (exact in doubles), so the P is the same double; the finished table is
+    checked with ``mann_whitney_exact`` itself and a unit test compares the two on tied samples.
+    """
+    pooled = np.concatenate([a, b]).astype(float)
+    ordered = np.sort(pooled)  # doubled mid-rank = (values below) + (values at or below) + 1
+    doubled = np.searchsorted(ordered, pooled, "left") + np.searchsorted(ordered, pooled, "right") + 1
+    k, n = a.size, pooled.size
+    top = int(np.sort(doubled)[::-1][:k].sum())
+    table = np.zeros((k + 1, top + 1))
+    table[0, 0] = 1.0
+    for r in doubled.tolist():
+        if r == 0:
+            table[1:] += table[:-1].copy()
+        elif r <= top:
+            table[1:, r:] += table[:-1, : top + 1 - r].copy()
+    counts = table[k]
+    centre = k * (n + 1)
+    observed = int(doubled[:k].sum())
+    extreme = np.abs(np.arange(counts.size) - centre) >= abs(observed - centre)
+    return min(1.0, float(counts[extreme].sum() / counts.sum()))
 
 
 def _u_of(order_labels: np.ndarray) -> int:
@@ -168,16 +195,17 @@ def _rank_pattern(rng, analyte: str):
     n_below, r_below = BELOW[analyte]
     n_above, r_above = 13 - n_below, 26 - r_below
     target = U_TARGET[analyte]
+    below_labels = np.concatenate([np.ones(n_below, int), np.zeros(r_below, int)])
 
     def attempt():
-        below = rng.permutation(np.r_[np.ones(n_below, int), np.zeros(r_below, int)])
+        below = rng.permutation(below_labels)
         above = np.zeros(r_above + n_above, int)
         if n_above:
             j = target - _u_of(below) - r_below * n_above
             if not 0 <= j <= r_above:
                 return None
             above[j] = 1
-        labels = np.r_[below, above]
+        labels = np.concatenate([below, above])
         if _u_of(labels) != target:
             return None
         values = np.arange(labels.size, dtype=float)
@@ -206,41 +234,86 @@ def _youden_values(cases, controls) -> np.ndarray:
 # ----- step 2-3: patients, slots and values of the training cohort ----------------------------------------------
 
 
-def _select_patients(rng, patients: pd.DataFrame) -> pd.DataFrame:
-    """Specimen patients per (cohort, disease, label) cell: a seeded sample of the patient table."""
-    group = derive.response_group(patients).fillna("unlabelled")
-    rows = []
-    taken: set[str] = set()
-    for (cohort, disease), counts in CELLS.items():
-        for label, k in zip(("nr_er", "remission", "unlabelled"), counts, strict=True):
-            pool = patients[(patients["disease"] == disease) & (group == label)
-                            & ~patients["patient_id"].isin(taken)]["patient_id"].to_numpy()
-            chosen = rng.choice(np.sort(pool), k, replace=False) if k else []
-            taken.update(chosen)
-            rows += [{"patient_id": p, "cohort": cohort, "disease": disease, "label": label} for p in chosen]
-    return pd.DataFrame(rows)
+class _Specimens:
+    """The specimen patients of one draw, and what the searches look up about them, as plain arrays.
+
+    Built once per cohort from the patient table (labels, disease, PFS), so that a draw of the search costs
+    a few microseconds instead of a pandas filter per cell: the searches below run thousands of draws.
+    """
+
+    def __init__(self, patients: pd.DataFrame):
+        group = derive.response_group(patients).fillna("unlabelled").to_numpy(dtype=object)
+        ids = patients["patient_id"].to_numpy(dtype=object)
+        disease = patients["disease"].to_numpy(dtype=object)
+        rank = np.argsort(ids, kind="stable")
+        #: patient ids in sorted order, and per (disease, label) the positions of its candidates in that order
+        #: (ascending, so a pool is the sorted ids); a draw removes the ones already taken, keeping the order
+        self.sorted_ids = ids[rank]
+        self.pools = {(d, label): np.flatnonzero((disease[rank] == d) & (group[rank] == label))
+                      for (_, d) in CELLS for label in ("nr_er", "remission", "unlabelled")}
+        position = {p: k for k, p in enumerate(ids)}
+        days = patients["pfs_day"].astype(float).to_numpy()
+        events = patients["pfs_event"].to_numpy(dtype=object)
+        self._pfs = {p: (days[k], events[k]) for p, k in position.items()}
+
+    def draw(self, rng) -> list[tuple[str, str, str, str]]:
+        """(patient_id, cohort, disease, label) per specimen, cell by cell in :data:`CELLS` order (a seeded
+        sample without replacement from each cell's sorted pool of patients not yet taken)."""
+        rows = []
+        taken = np.zeros(self.sorted_ids.size, dtype=bool)
+        for (cohort, disease), counts in CELLS.items():
+            for label, k in zip(("nr_er", "remission", "unlabelled"), counts, strict=True):
+                if not k:
+                    continue
+                pool = self.pools[(disease, label)]
+                chosen = rng.choice(pool[~taken[pool]], k, replace=False)  # the draws depend on the pool size only
+                taken[chosen] = True
+                rows += [(p, cohort, disease, label) for p in self.sorted_ids[chosen]]
+        return rows
+
+    @staticmethod
+    def frame(rows) -> pd.DataFrame:
+        return pd.DataFrame([{"patient_id": p, "cohort": c, "disease": d, "label": lab} for p, c, d, lab in rows])
+
+    def pfs(self, ids) -> tuple[np.ndarray, np.ndarray]:
+        """PFS days (float) and events (bool) of these patients, in this order."""
+        pairs = [self._pfs[p] for p in ids]
+        return (np.array([d for d, _ in pairs], dtype=float),
+                np.array([e for _, e in pairs], dtype=object).astype(bool))
 
 
-def _disease_slots(rng, labels: np.ndarray, specimens: pd.DataFrame, p_sub) -> np.ndarray | None:
-    """Assign the labelled training specimens to the slots of an order so that both per-disease screens
-    are significant; returns patient ids in ascending order, or None."""
-    lab = specimens[specimens["label"] != "unlabelled"]
-    nr = rng.permutation(lab[lab["label"] == "nr_er"]["patient_id"].to_numpy())
-    rem = rng.permutation(lab[lab["label"] == "remission"]["patient_id"].to_numpy())
+class _Slots:
+    """Disease and label of the labelled training specimens, for the per-disease screens of an order."""
+
+    def __init__(self, ids, disease, label):
+        self.is_all = {p: d == "b_all" for p, d in zip(ids, disease, strict=True)}
+        self.is_nr = {p: lab == "nr_er" for p, lab in zip(ids, label, strict=True)}
+        self.labelled = {p: lab != "unlabelled" for p, lab in zip(ids, label, strict=True)}
+
+    @classmethod
+    def of(cls, train: pd.DataFrame) -> _Slots:
+        return cls(train["patient_id"].to_numpy(dtype=object), train["disease"].to_numpy(dtype=object),
+                   train["label"].to_numpy(dtype=object))
+
+    def significant(self, order, p_sub) -> tuple[bool, bool]:
+        """Whether the exact P of NR/ER vs remission within B-ALL and within B-NHL is below 0.05 for the
+        values in this ascending order of patients (unlabelled ones are skipped)."""
+        out = []
+        for disease, flag in (("b_all", True), ("b_nhl", False)):
+            lab = np.array([self.is_nr[p] for p in order if self.is_all[p] is flag and self.labelled[p]], dtype=int)
+            out.append(bool(p_sub[disease][_u_of(lab)] < 0.05))
+        return tuple(out)
+
+
+def _disease_slots(rng, labels: np.ndarray, nr_ids: np.ndarray, rem_ids: np.ndarray, slots: _Slots, p_sub
+                   ) -> np.ndarray | None:
+    """Assign the labelled training specimens (NR/ER and remission ids in table order) to the slots of an
+    order so that both per-disease screens are significant; returns patient ids in ascending order, or None."""
+    nr = rng.permutation(nr_ids)
+    rem = rng.permutation(rem_ids)
     order = np.empty(labels.size, dtype=object)
     order[labels == 1], order[labels == 0] = nr, rem
-    return order if _subgroups_significant(order, specimens, p_sub) == (True, True) else None
-
-
-def _subgroups_significant(order, specimens: pd.DataFrame, p_sub) -> tuple[bool, bool]:
-    disease_of = dict(zip(specimens["patient_id"], specimens["disease"], strict=True))
-    label_of = dict(zip(specimens["patient_id"], specimens["label"], strict=True))
-    out = []
-    for disease in ("b_all", "b_nhl"):
-        lab = np.array([label_of[p] == "nr_er" for p in order
-                        if disease_of[p] == disease and label_of[p] != "unlabelled"], dtype=int)
-        out.append(bool(p_sub[disease][_u_of(lab)] < 0.05))
-    return tuple(out)
+    return order if slots.significant(order, p_sub) == (True, True) else None
 
 
 def _with_unlabelled(rng, order: np.ndarray, unlabelled: np.ndarray, cut: int, n_below: int) -> np.ndarray:
@@ -269,41 +342,43 @@ def _training_values(rng, analyte: str, n_total: int, n_below_all: int) -> np.nd
     return values
 
 
-def _pfs_logrank(specimens: pd.DataFrame, patients: pd.DataFrame, high: pd.Series) -> float:
-    pfs = patients.set_index("patient_id").loc[specimens["patient_id"]]
-    return logrank_test(pfs["pfs_day"].astype(float).to_numpy(), pfs["pfs_event"].astype(bool).to_numpy(),
-                        high.to_numpy()).p_value
-
-
 def _training(rng, patients: pd.DataFrame, report: dict):
     p_sub = {"b_all": _exact_p_table(3, 8), "b_nhl": _exact_p_table(10, 18)}
     patterns = {}
     for analyte in (MIP3A, EOTAXIN):
         patterns[analyte], report[f"{analyte}_pattern_draws"] = _rank_pattern(rng, analyte)
+    pool = _Specimens(patients)
+    cut = sum(BELOW[MIP3A])
+    n_below_all = cut + UNLABELLED_BELOW[MIP3A]
 
     def attempt():
-        specimens = _select_patients(rng, patients)
-        train = specimens[specimens["cohort"] == "training"].reset_index(drop=True)
-        unl = train[train["label"] == "unlabelled"]["patient_id"].to_numpy()
-        order = _disease_slots(rng, patterns[MIP3A], train, p_sub)
+        rows = pool.draw(rng)
+        train = [row for row in rows if row[1] == "training"]
+        ids = np.array([row[0] for row in train], dtype=object)
+        label = np.array([row[3] for row in train], dtype=object)
+        slots = _Slots(ids, [row[2] for row in train], label)
+        order = _disease_slots(rng, patterns[MIP3A], ids[label == "nr_er"], ids[label == "remission"], slots,
+                               p_sub)
         if order is None:
             return None
-        cut = sum(BELOW[MIP3A])
-        full = _with_unlabelled(rng, order, unl, cut, UNLABELLED_BELOW[MIP3A])
-        n_below_all = cut + UNLABELLED_BELOW[MIP3A]
-        high = pd.Series(~train["patient_id"].isin(full[:n_below_all]).to_numpy())
-        p = _pfs_logrank(train, patients, high)
+        full = _with_unlabelled(rng, order, ids[label == "unlabelled"], cut, UNLABELLED_BELOW[MIP3A])
+        below = set(full[:n_below_all])
+        high = np.array([p not in below for p in ids])
+        p = logrank_test(*pool.pfs(ids), high).p_value
         if not prints(p, "0.0049"):
             return None
-        return specimens, full
+        return _Specimens.frame(rows), full
 
     (specimens, mip_order), report["training_patient_draws"] = first_accepted(
         attempt, "per-disease MIP3α screens and the Fig. 1g log-rank P", MAX_DRAWS)
     train = specimens[specimens["cohort"] == "training"].reset_index(drop=True)
     unl = train[train["label"] == "unlabelled"]["patient_id"].to_numpy()
+    slots = _Slots.of(train)
+    nr_ids = train[train["label"] == "nr_er"]["patient_id"].to_numpy()
+    rem_ids = train[train["label"] == "remission"]["patient_id"].to_numpy()
 
     def eotaxin_attempt():
-        order = _disease_slots(rng, patterns[EOTAXIN], train, p_sub)
+        order = _disease_slots(rng, patterns[EOTAXIN], nr_ids, rem_ids, slots, p_sub)
         if order is None:
             return None
         return _with_unlabelled(rng, order, unl, sum(BELOW[EOTAXIN]), UNLABELLED_BELOW[EOTAXIN])
@@ -322,7 +397,7 @@ def _training(rng, patients: pd.DataFrame, report: dict):
     for analyte in ANALYTES:
         if analyte in values:
             continue
-        values[analyte], report["other_analyte_draws"][analyte] = _other_analyte(rng, analyte, train, p_sub)
+        values[analyte], report["other_analyte_draws"][analyte] = _other_analyte(rng, analyte, train, slots, p_sub)
     return specimens, values
 
 
@@ -355,7 +430,7 @@ def _correlate(rng, mip: pd.Series, order: np.ndarray, values: np.ndarray, train
     raise ReconstructionError("no Eotaxin assignment reached r = 0.430, P = 0.004")
 
 
-def _other_analyte(rng, analyte: str, train: pd.DataFrame, p_sub):
+def _other_analyte(rng, analyte: str, train: pd.DataFrame, slots: _Slots, p_sub):
     """Values of one of the other 68 analytes for the 43 training specimens (a pd.Series by patient)."""
     p_all = _exact_p_table(13, 26)
     if analyte in HITS:
@@ -384,7 +459,7 @@ def _other_analyte(rng, analyte: str, train: pd.DataFrame, p_sub):
             labels[[k, k + 1]] = labels[[k + 1, k]]
             u += step
         order = ids[perm]
-        if _subgroups_significant(order, train, p_sub) != plan:
+        if slots.significant(order, p_sub) != plan:
             return None
         full = np.array(list(order), dtype=object)
         for p in unl:
@@ -403,12 +478,12 @@ def _other_analyte(rng, analyte: str, train: pd.DataFrame, p_sub):
 def _validation(rng, patients: pd.DataFrame, specimens: pd.DataFrame, report: dict) -> pd.Series:
     val = specimens[specimens["cohort"] == "validation"].reset_index(drop=True)
     cut = CUTOFF[MIP3A]
+    pfs = _Specimens(patients).pfs(val["patient_id"].to_numpy(dtype=object))
 
     def values_attempt():
-        nr = np.r_[rng.choice(np.arange(36, 48), 5), rng.choice(np.arange(48, 56), 1)] / 10
-        rem = np.r_[rng.choice(np.arange(38, 48), 5), rng.choice(np.arange(48, 60), 18)] / 10
-        p = mann_whitney_exact(nr, rem).p_value
-        return (nr, rem) if prints(p, "0.0173") else None
+        nr = np.concatenate([rng.choice(np.arange(36, 48), 5), rng.choice(np.arange(48, 56), 1)]) / 10
+        rem = np.concatenate([rng.choice(np.arange(38, 48), 5), rng.choice(np.arange(48, 60), 18)]) / 10
+        return (nr, rem) if prints(_exact_p(nr, rem), "0.0173") else None
 
     (nr, rem), report["validation_value_draws"] = first_accepted(values_attempt, "validation P = 0.0173",
                                                                  MAX_DRAWS)
@@ -422,7 +497,7 @@ def _validation(rng, patients: pd.DataFrame, specimens: pd.DataFrame, report: di
         for p in val[val["label"] == "unlabelled"]["patient_id"]:
             out[p] = unl_value
         series = pd.Series(out).loc[val["patient_id"]]
-        p = _pfs_logrank(val, patients, pd.Series(series.to_numpy() > cut))
+        p = logrank_test(*pfs, series.to_numpy() > cut).p_value
         return series if prints(p, "0.0190") else None
 
     series, report["validation_assignment_draws"] = first_accepted(assign_attempt, "Fig. 1i log-rank P = 0.0190",
@@ -491,7 +566,7 @@ def generate(patients: pd.DataFrame, seed: int = SEED) -> tuple[pd.DataFrame, pd
     cytokines = pd.DataFrame(rows).sort_values(["timepoint", "cohort", "patient_id", "analyte"], kind="mergesort",
                                                key=_analyte_key, ignore_index=True)
     report = Report(assumptions=list(ASSUMPTIONS), search=search)
-    report.constraints = [c.evaluate(cytokines) for c in constraints(patients, tissue)]
+    report.constraints = [c.evaluate(cytokines) for c in constraints(patients, tissue, memo=True)]
     if report.failed:
         lines = "; ".join(f"{c.id}: target {c.target}, achieved {c.achieved}" for c in report.failed)
         raise ReconstructionError(f"reconstructed car1922 cytokines miss constraints: {lines}")
@@ -508,13 +583,25 @@ class _Checks:
     """The cytokine generator's checks, each a function of the finished cytokine table ``t``.
 
     Bound to the patient and tissue tables they read; ``constraints`` pairs each with its target and ledger ids.
+    With ``memo`` the peak tables of one cytokine table are built once and shared by the checks (the
+    generator evaluates every check once on its finished, unchanged table; the screen checks read each
+    analyte's table several times). Without it every call reads the table afresh, so a table changed in place
+    between two evaluations is seen as changed.
     """
 
-    def __init__(self, patients: pd.DataFrame, tissue: pd.DataFrame):
+    def __init__(self, patients: pd.DataFrame, tissue: pd.DataFrame, memo: bool = False):
         self.patients, self.tissue = patients, tissue
+        self.memo = memo
+        self._table, self._peaks = None, {}
 
     def peak(self, t, cohort, analyte=MIP3A):
-        return peak_table(t, self.patients, cohort, analyte)
+        if not self.memo:
+            return peak_table(t, self.patients, cohort, analyte)
+        if t is not self._table:
+            self._table, self._peaks = t, {}
+        if (cohort, analyte) not in self._peaks:
+            self._peaks[(cohort, analyte)] = peak_table(t, self.patients, cohort, analyte)
+        return self._peaks[(cohort, analyte)]
 
     def count(self, cohort, disease=None, timepoint="il6_peak", target=0):
         def check(t):
@@ -628,9 +715,10 @@ class _Checks:
         return f"{len(names)} analytes", len(names) == 70 and set(names) == set(ANALYTES)
 
 
-def constraints(patients: pd.DataFrame, tissue: pd.DataFrame) -> list[Constraint]:
-    """Every printed cytokine fact as a constraint on the finished table (checks in :class:`_Checks`)."""
-    c = _Checks(patients, tissue)
+def constraints(patients: pd.DataFrame, tissue: pd.DataFrame, *, memo: bool = False) -> list[Constraint]:
+    """Every printed cytokine fact as a constraint on the finished table (checks in :class:`_Checks`; ``memo``
+    as there: only for one evaluation of each check on a table that is not changed in between)."""
+    c = _Checks(patients, tissue, memo)
     ids = {"EPO": "epo", "TSLP": "tslp", "MCP-4": "mcp4", "IL-17F": "il17f", "IL-17A": "il17a", "MDC": "mdc",
            "TPO": "tpo", "SDF-1a": "sdf1a", MIP3A: "mip3a", EOTAXIN: "eotaxin"}
     out = [
