@@ -94,3 +94,45 @@ def test_bad_data_is_refused_naming_file_and_row(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "cd22/patients.csv, line 4" in err and "'pilot'" in err
     assert not (tmp_path / "r.json").exists()
+
+
+def test_the_command_reads_and_checks_each_paper_folder_once(monkeypatch, tmp_path):
+    """Validation and analysis share one reading (validate_and_load): each paper folder is checked once."""
+    from cartrepro.contract import core
+
+    checked = []
+    original = core._check_paper
+
+    def counting(data_dir, paper):
+        checked.append(paper)
+        return original(data_dir, paper)
+
+    def compute(tables):
+        r = Results()
+        r.add("p2_n_enrolled", len(tables["patients"]))
+        return r
+
+    monkeypatch.setattr(core, "_check_paper", counting)
+    monkeypatch.setattr(pages_module, "all_pages", lambda: [Page("p2_fake", "cd22", compute)])
+    assert cli_main(["results", "--out", str(tmp_path / "r.json")]) == 0
+    assert sorted(checked) == ["car1922", "cd22"]
+    assert json.loads((tmp_path / "r.json").read_text()) == {"p2_n_enrolled": 34}
+
+
+def test_validate_and_load_gives_load_papers_tables_or_the_report(tmp_path):
+    from cartrepro.contract import load_paper, validate_and_load
+
+    data = tmp_path / "data"
+    shutil.copytree(SHIPPED_DATA_DIR / "cd22", data / "cd22")
+    report, loaded = validate_and_load(data)
+    assert report.ok and sorted(loaded) == ["cd22"]
+    expected = load_paper(data, "cd22")
+    assert sorted(loaded["cd22"]) == sorted(expected)
+    for name, frame in expected.items():
+        assert loaded["cd22"][name].equals(frame), name
+    csv = data / "cd22" / "patients.csv"
+    lines = csv.read_text().splitlines()
+    lines[3] = lines[3].replace("proof_of_concept", "pilot", 1)
+    csv.write_text("\n".join(lines) + "\n")
+    report, loaded = validate_and_load(data)
+    assert not report.ok and loaded == {}

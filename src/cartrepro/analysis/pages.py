@@ -59,17 +59,21 @@ def all_pages() -> list[Page]:
 
 
 def compute_all(data_dir: str | Path, params: Mapping[str, Mapping[str, object]] | None = None,
-                papers: tuple[str, ...] | None = None) -> Results:
+                papers: tuple[str, ...] | None = None, *, loaded: Mapping[str, dict] | None = None) -> Results:
     """Every page's numbers on one cohort folder, in one process.
 
     ``params`` maps a notebook stem to its parameter values (already checked); pages whose paper folder
     is absent are not run (as the book shows them "not run: no data"); ``papers`` restricts the run to
-    the pages of these papers (the review ensemble analyses one paper's cohort at a time).
+    the pages of these papers (the review ensemble analyses one paper's cohort at a time). ``loaded``:
+    the typed tables of ``data_dir`` already read (``{paper: tables}`` of every paper folder present, as
+    :func:`cartrepro.contract.validate_and_load` gives them), so the folder is not read a second time.
     """
-    from cartrepro.contract import load_paper
+    from cartrepro.contract import PAPERS, load_paper
 
     params = params or {}
     tables: dict[str, dict | None] = {}
+    if loaded is not None:
+        tables = {paper: loaded.get(paper) for paper in PAPERS}
     merged = Results()
     for page in all_pages():
         if papers is not None and page.paper not in papers:

@@ -50,8 +50,12 @@ def _validated(data: Path):
 
 def _results(data: Path, params: dict, out: Path | None) -> int:
     from cartrepro.build.results import compute_results, unregistered_notebooks, write_atomically
+    from cartrepro.contract import ContractError, validate_and_load
 
-    report = _validated(data)
+    try:
+        report, loaded = validate_and_load(data)  # read and checked once, analysed from memory
+    except ContractError as exc:  # the data path is not an existing folder
+        report, loaded = exc.report, {}
     if not report.ok:
         print("error: the data does not meet the contract:\n" + report.format(), file=sys.stderr)
         return 1
@@ -59,7 +63,7 @@ def _results(data: Path, params: dict, out: Path | None) -> int:
     if missing:
         print(f"note: {len(missing)} notebook(s) record numbers without a registered analysis page, their numbers "
               f"are not in this output: {', '.join(missing)}", file=sys.stderr)
-    text = compute_results(data, params)
+    text = compute_results(data, params, loaded)
     if out is None:
         sys.stdout.write(text)
     else:

@@ -34,11 +34,13 @@ def results_text(records: Mapping[str, object]) -> str:
     return json.dumps({k: v.to_json() for k, v in sorted(records.items())}, indent=2) + "\n"
 
 
-def compute_results(data_dir: str | Path, params: Mapping[str, Mapping[str, object]] | None = None) -> str:
-    """results.json of every registered page on ``data_dir`` (validated first by the caller)."""
+def compute_results(data_dir: str | Path, params: Mapping[str, Mapping[str, object]] | None = None,
+                    loaded: Mapping[str, dict] | None = None) -> str:
+    """results.json of every registered page on ``data_dir`` (validated first by the caller; ``loaded``: its
+    typed tables when the caller has read them, see :func:`cartrepro.analysis.pages.compute_all`)."""
     from cartrepro.analysis.pages import compute_all
 
-    return results_text(records_of(compute_all(data_dir, params)))
+    return results_text(records_of(compute_all(data_dir, params, loaded=loaded)))
 
 
 def write_atomically(path: Path, text: str) -> None:

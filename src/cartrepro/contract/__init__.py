@@ -7,7 +7,7 @@ A cohort folder holds one folder per paper (``cd22/``, ``car1922/``) with the co
 ``contract/tables.py`` and one entry in `TABLES` (plus `REQUIRED_TABLES` if it is mandatory).
 """
 
-from .core import columns, load_cohort, load_paper, rules, table_spec, validate
+from .core import columns, load_cohort, load_paper, rules, table_spec, validate, validate_and_load
 from .problems import ContractError, Problem, ValidationReport
 from .spec import DTYPES, ColumnSpec, Reference, Rule, TableSpec
 from .tables import FOLLOWUP_WARNING_DAYS, PAPERS, REQUIRED_TABLES, TABLES
@@ -31,4 +31,5 @@ __all__ = [
     "rules",
     "table_spec",
     "validate",
+    "validate_and_load",
 ]

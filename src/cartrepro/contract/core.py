@@ -435,6 +435,21 @@ def load_paper(data_dir: PathLike, paper: str) -> dict[str, pd.DataFrame] | None
     return _typed(tables)
 
 
+def validate_and_load(data_dir: PathLike) -> tuple[ValidationReport, dict[str, dict[str, pd.DataFrame]]]:
+    """The :func:`validate` report of a cohort folder and, when it has no error, the typed tables of every
+    paper folder present (as :func:`load_paper` gives them), read and checked once.
+
+    With errors the tables are ``{}``. Raises `ContractError` only when ``data_dir`` is not an existing folder.
+    """
+    report, tables = _check(data_dir)
+    if not report.ok:
+        return report, {}
+    _log_warnings(report)
+    for paper in tables:
+        note_loaded(data_dir, paper)
+    return report, {paper: _typed(paper_tables_) for paper, paper_tables_ in tables.items()}
+
+
 def load_cohort(data_dir: PathLike) -> dict[str, dict[str, pd.DataFrame]]:
     """``{paper: {table: DataFrame}}`` for the paper folders present; `ContractError` if any is invalid."""
     report, tables = _check(data_dir)
