@@ -16,7 +16,7 @@ def test_review_part_results_and_scorecard_section(built_book):
     assert {"review_p1_mip3a_auc_optimism_corrected", "review_p1_mip3a_cutoff_maxstat_p",
             "review_p1_screen_bh_survivors_ball", "review_p1_screen_bh_survivors_bnhl"} <= review
     for page in ("review_p1_screen", "review_p1_cutoff", "review_p1_alternatives", "review_p2_alternatives",
-                 "review_ensemble"):
+                 "review_ensemble", "review_inconsistencies"):
         assert (out / "html" / "notebooks" / f"{page}.html").is_file(), page
     # index.html only redirects to the landing page; the Review part is in the landing page's navigation
     landing = (out / "html" / "book" / "intro.html").read_text(encoding="utf-8")

@@ -192,12 +192,7 @@ def load_ledger(published_dir: Path = PUBLISHED_DIR) -> dict[str, Entry]:
     for path in files:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         paper = PAPER_OF_FILE.get(path.name, path.stem)
-        inconsistencies = {
-            item["id"]: Inconsistency(item["id"], item["issue"], item["resolution"],
-                                      bool(item.get("printed_unreachable", False)),
-                                      _expected(item, path.name), _reader(item, path.name))
-            for item in doc.get("inconsistencies") or []
-        }
+        inconsistencies = {item.id: item for item in _inconsistencies(doc, path.name)}
         for raw in doc["entries"]:
             entry_id = raw["id"]
             if entry_id in entries:
@@ -224,6 +219,26 @@ def load_ledger(published_dir: Path = PUBLISHED_DIR) -> dict[str, Entry]:
                 raw=raw,
             )
     return entries
+
+
+def _inconsistencies(doc: dict, file_name: str) -> list[Inconsistency]:
+    """The ``inconsistencies:`` items of one ledger document, in the ledger's order."""
+    return [Inconsistency(item["id"], item["issue"], item["resolution"], bool(item.get("printed_unreachable", False)),
+                          _expected(item, file_name), _reader(item, file_name))
+            for item in doc.get("inconsistencies") or []]
+
+
+def load_inconsistencies(published_dir: Path = PUBLISHED_DIR) -> dict[str, list[Inconsistency]]:
+    """Every ledger's inconsistency items, keyed by paper (``cd22``, ``car1922``), in the ledger's order.
+
+    :func:`load_ledger` reaches an item only through the entries that link to it; this lists them all, linked
+    or not (the review chapter shows every one).
+    """
+    out: dict[str, list[Inconsistency]] = {}
+    for path in sorted(Path(published_dir).glob("*.yaml")):
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        out[PAPER_OF_FILE.get(path.name, path.stem)] = _inconsistencies(doc, path.name)
+    return out
 
 
 def entry(ledger_id: str) -> Entry:
