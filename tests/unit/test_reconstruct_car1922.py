@@ -12,13 +12,30 @@ SHIPPED = SHIPPED_DATA_DIR / "car1922"
 
 
 @pytest.fixture(scope="module")
-def generated():
-    return car1922.generate()
+def generation(tmp_path_factory):
+    """``car1922.write`` into a fresh folder, and the (table, report) its one call of ``generate`` made."""
+    made = []
+
+    def generate(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    real = car1922.generate
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(car1922, "generate", generate)
+        folder = car1922.write(tmp_path_factory.mktemp("regen"))
+    assert len(made) == 1
+    return folder, made[0]
 
 
 @pytest.fixture(scope="module")
-def regenerated(tmp_path_factory):
-    return car1922.write(tmp_path_factory.mktemp("regen"))
+def generated(generation):
+    return generation[1]
+
+
+@pytest.fixture(scope="module")
+def regenerated(generation):
+    return generation[0]
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ Run ``python -m cartrepro.reconstruct.car1922 [--out DIR]`` to regenerate ``DIR/
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import math
 import sys
@@ -237,8 +238,16 @@ ORDER_SEARCH = {("b_all", "os"): (range(4, 11), range(0, 7)), ("b_all", "pfs"): 
 
 
 def _solve_orders() -> dict[tuple[str, str], list[tuple[int, ...]]]:
+    """Every solution of the order solve per (disease, endpoint); a copy of the solve, made once per process
+    (it depends on constants only and takes seconds)."""
+    return {key: list(orders) for key, orders in _solved_orders().items()}
+
+
+@functools.cache
+def _solved_orders() -> dict[tuple[str, str], tuple[tuple[int, ...], ...]]:
     n = {"b_all": 35, "b_nhl": 84}
-    return {key: km_orders(n[key[0]], KM_TARGETS[key], events=ORDER_SEARCH[key][0], censored=ORDER_SEARCH[key][1])
+    return {key: tuple(km_orders(n[key[0]], KM_TARGETS[key], events=ORDER_SEARCH[key][0],
+                                 censored=ORDER_SEARCH[key][1]))
             for key in KM_TARGETS}
 
 
