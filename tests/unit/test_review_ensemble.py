@@ -65,6 +65,27 @@ def test_a_rejected_seed_is_reported_not_raised(tmp_path):
     assert member["admissible"] is False and "no draw" in member["reason"]
 
 
+def test_a_generated_cohort_that_breaks_the_contract_is_not_admissible(tmp_path, monkeypatch):
+    """A generator that writes a contract-breaking table (cd22 seed 15 did) gives a rejected seed, with the
+    contract's message, both in a run and in --generate-only (where it is cached as rejected.txt)."""
+    from cartrepro.contract.problems import ContractError
+
+    class Report:
+        def format(self):
+            return "cd22/patients.csv, line 14: relapse_day after last_followup_day"
+
+    def broken(paper, seed, out_dir):
+        raise ContractError(Report())
+
+    monkeypatch.setattr(ensemble, "generate_cohort", broken)
+    member = ensemble.run_task("cd22", 15, tmp_path)
+    assert member["admissible"] is False and member["reason"].startswith("data contract: ")
+    assert "relapse_day" in member["reason"]
+    ensemble._generate_only("cd22", 16, tmp_path)
+    assert "relapse_day" in (tmp_path / "cd22-16" / "rejected.txt").read_text()
+    assert ensemble.run_task("cd22", 16, tmp_path)["admissible"] is False
+
+
 @pytest.fixture()
 def cached_cohorts(tmp_path):
     """Two admissible-looking cd22 members (copies of the shipped cohort), so no generator runs."""

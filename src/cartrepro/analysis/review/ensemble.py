@@ -38,10 +38,28 @@ TARGET_SEEDS = 50  # seeds per paper the issue asks for (make ensemble's default
 COLUMNS = ["id", "paper", "n_cohorts", "min", "max", "width", "shipped", "determined"]
 
 
+def _not_admissible() -> tuple[type[Exception], ...]:
+    from cartrepro.contract.problems import ContractError
+    from cartrepro.reconstruct.framework import ReconstructionError
+
+    return ReconstructionError, ContractError
+
+
+_NOT_ADMISSIBLE = _not_admissible()
+
+
+def _reason(exc: Exception) -> str:
+    """The rejection message: the generator's constraint miss, or the contract error it wrote."""
+    kind = "data contract" if type(exc).__name__ == "ContractError" else "constraints"
+    return f"{kind}: {exc}"
+
+
 def generate_cohort(paper: str, seed: int, out_dir: Path) -> Path:
     """Write one admissible cohort of ``paper`` generated from ``seed`` below ``out_dir``; returns ``out_dir``.
 
-    Raises ReconstructionError when this seed gives no cohort meeting every constraint.
+    Raises ReconstructionError when this seed gives no cohort meeting every constraint, and ContractError
+    when the generated table breaks the data contract (found for cd22 seed 15: a relapse day after the last
+    follow-up day); both mean the seed gives no admissible cohort.
     """
     from cartrepro.reconstruct import car1922, car1922_cytokines, cd22
 
@@ -83,7 +101,6 @@ def run_task(paper: str, seed: int, cohort_root: str | Path | None = None) -> di
     and reused by the next run; without it, it lives in a temporary folder.
     """
     from cartrepro.analysis.pages import compute_all
-    from cartrepro.reconstruct.framework import ReconstructionError
 
     started = time.monotonic()
     temporary = cohort_root is None
@@ -96,8 +113,8 @@ def run_task(paper: str, seed: int, cohort_root: str | Path | None = None) -> di
         if not done.exists():
             try:
                 generate_cohort(paper, seed, root)
-            except ReconstructionError as exc:
-                return {"paper": paper, "seed": seed, "admissible": False, "reason": str(exc),
+            except _NOT_ADMISSIBLE as exc:
+                return {"paper": paper, "seed": seed, "admissible": False, "reason": _reason(exc),
                         "seconds": time.monotonic() - started, "numbers": {}}
             done.write_text("every constraint met\n")
         cached = root / "numbers.json"
@@ -248,8 +265,6 @@ def _code_digest() -> str:
 
 
 def _generate_only(paper: str, seed: int, cohort_root: Path) -> None:
-    from cartrepro.reconstruct.framework import ReconstructionError
-
     root = Path(cohort_root) / f"{paper}-{seed}"
     done = root / paper / ".admissible"
     if done.exists():
@@ -257,9 +272,9 @@ def _generate_only(paper: str, seed: int, cohort_root: Path) -> None:
     try:
         generate_cohort(paper, seed, root)
         done.write_text("every constraint met\n")
-    except ReconstructionError as exc:
+    except _NOT_ADMISSIBLE as exc:
         root.mkdir(parents=True, exist_ok=True)
-        (root / "rejected.txt").write_text(str(exc) + "\n")
+        (root / "rejected.txt").write_text(_reason(exc) + "\n")
 
 
 def _shipped_numbers(papers: Iterable[str]) -> dict[str, float]:
