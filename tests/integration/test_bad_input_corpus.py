@@ -1,10 +1,11 @@
 """A corpus of malformed cohorts, each generated from the shipped cd22 cohort by breaking one thing.
 
-For every case the real command line (`cartrepro validate DIR`, in a subprocess) must exit 2, name the
-file and, where a row is at fault, the line and the column, and never show a Python traceback; the Python
-call `validate(DIR)` must return promptly without raising. A few cases also go through `cartrepro build`
-onto a copy of a built site, which must fail at validation (exit 1) and leave every file of the site as it
-was.
+For every case the command line (`cartrepro validate DIR`: its ``main``, in this process, output captured)
+must exit 2, name the file and, where a row is at fault, the line and the column, and never raise; one case
+of each kind of failure also runs as a real command in a subprocess (exit status, stdout and stderr as a
+shell sees them, no traceback). The Python call `validate(DIR)` must return promptly without raising. Those
+few cases also go through `cartrepro build` onto a copy of a built site, which must fail at validation
+(exit 1) and leave every file of the site as it was.
 
 The cases do not hard-code the shipped values: a cross-field case picks the first row that fits (e.g. the
 first patient with a death day) and derives the broken values from that row, so the corpus keeps working
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from cartrepro.build.cli import main as cli_main
 from cartrepro.contract import ContractError, validate
 from cartrepro.paths import REPO_ROOT, SHIPPED_DATA_DIR
 
@@ -424,20 +426,37 @@ def _marks(case: Case) -> list:
     return [pytest.mark.xfail(strict=True, reason=NEEDS_FIX[case.name])] if case.name in NEEDS_FIX else []
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=_marks(c)) for c in CASES])
-def test_validate_command_reports_the_case(case: Case, pristine: Path, tmp_path: Path):
-    data, line = broken(case, pristine, tmp_path)
-    done = _run(["validate", str(data)])
-    output = done.stdout + done.stderr
+def _assert_reported(case: Case, line: int | None, status: int, out: str, err: str) -> None:
+    output = out + err
     assert TRACEBACK not in output, output
-    assert done.returncode == 2, output
-    assert done.stderr == "", f"the report goes to stdout; stderr holds:\n{done.stderr}"
+    assert status == 2, output
+    assert err == "", f"the report goes to stdout; stderr holds:\n{err}"
     assert not CONTROL_CHARACTERS.search(output), f"control characters in the report: {output[:1000]!r}"
     assert _locates(output, case, line), f"no line of the report names {case.file}, line {line}, " \
                                          f"column {case.column}:\n{output}"
     if case.says is not None:
         assert case.says.lower() in output.lower(), output
     assert re.search(r"\b[1-9]\d* errors?\b", output), output
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=_marks(c)) for c in CASES])
+def test_validate_command_reports_the_case(case: Case, pristine: Path, tmp_path: Path, capsys):
+    """The command's ``main`` in this process (an exception would fail the test instead of printing)."""
+    data, line = broken(case, pristine, tmp_path)
+    status = cli_main(["validate", str(data)])
+    out, err = capsys.readouterr()
+    _assert_reported(case, line, status, out, err)
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=NEEDS_FIX[n])] if n in NEEDS_FIX else [])
+    for n in BUILD_CASES])
+def test_validate_in_a_subprocess_reports_the_case(name: str, pristine: Path, tmp_path: Path):
+    """The real command, one case per kind of failure: exit status and streams as a shell sees them."""
+    case = CASES[CASE_IDS.index(name)]
+    data, line = broken(case, pristine, tmp_path)
+    done = _run(["validate", str(data)])
+    _assert_reported(case, line, done.returncode, done.stdout, done.stderr)
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
