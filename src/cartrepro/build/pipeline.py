@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -280,18 +281,13 @@ def execute_notebook(source: str, output: str, parameters: dict, scratch: str | 
     executed notebook. Returns (ok, error message naming the failing cell of the text notebook).
     ``scratch``: the folder for the kernel's sockets and connection file (the build's, removed by it).
     """
-    import jupytext
-    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     out = Path(output)
-    converted = out.with_suffix(".input.ipynb")
-    notebook = jupytext.read(source, fmt="py:percent")
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, str(converted))
+    converted = _converted(source, out)
     log = out.with_suffix(".log")
     socket_dir = tempfile.mkdtemp(prefix="crk-", dir=scratch)
     os.environ["JUPYTER_RUNTIME_DIR"] = socket_dir  # connection files too: a killed build leaves none behind
@@ -314,6 +310,37 @@ def execute_notebook(source: str, output: str, parameters: dict, scratch: str | 
         converted.unlink(missing_ok=True)
         shutil.rmtree(socket_dir, ignore_errors=True)
     return True, ""
+
+
+def _converted(source: str | Path, out: Path) -> Path:
+    """The text notebook as ``<out>.input.ipynb`` (in the build folder, never beside the source)."""
+    import jupytext
+    import nbformat
+
+    converted = out.with_suffix(".input.ipynb")
+    notebook = jupytext.read(source, fmt="py:percent")
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, str(converted))
+    return converted
+
+
+def _execute_in(kernel, job: NotebookJob, work: Path) -> tuple[bool, str, bool]:
+    """One notebook in a shared kernel (:mod:`cartrepro.build.kernels`): (ok, error, kernel still usable)."""
+    from papermill.exceptions import PapermillExecutionError
+
+    out = work / f"{job.stem}.ipynb"
+    converted = _converted(job.source, out)
+    try:
+        kernel.run(converted, out, job.parameters)
+    except PapermillExecutionError as exc:
+        return False, _describe_failure(out, exc), True
+    except Exception as exc:  # the kernel died, could not be reset, invalid notebook, ...
+        log = kernel.log_path
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:] if log.exists() else []
+        return False, f"{type(exc).__name__}: {exc}" + "".join(f"\n    {line}" for line in tail), False
+    finally:
+        converted.unlink(missing_ok=True)
+    return True, "", True
 
 
 def _describe_failure(executed: Path, exc) -> str:
@@ -350,7 +377,8 @@ def _placeholder_notebook(job: NotebookJob, target: Path) -> None:
 
 
 def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int | None = None,
-          params: dict[str, dict[str, object]] | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> BuildResult:
+          params: dict[str, dict[str, object]] | None = None, notebooks_dir: Path = NOTEBOOKS_DIR,
+          fresh_kernels: bool | None = None) -> BuildResult:
     """Run the whole pipeline; raises BuildError (site untouched) when any step fails.
 
     ``params`` maps a notebook stem to the parameter values injected into it besides ``data_dir``
@@ -358,11 +386,17 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, jobs: int |
 
     ``notebooks_dir`` exists for tests (a deliberately failing notebook); the book's table of contents
     names the notebooks of ``notebooks/``.
+
+    ``fresh_kernels``: one new kernel per notebook (the slower reference the shared kernels are tested
+    against; default from ``CARTREPRO_FRESH_KERNELS=1``) instead of a few kernels that each run several
+    notebooks in fresh namespaces (:mod:`cartrepro.build.kernels`). Both give the same bytes.
     """
     data_dir = Path(data_dir or SHIPPED_DATA_DIR).resolve()
     out_dir = Path(out_dir or REPO_ROOT / "_build").resolve()
+    if fresh_kernels is None:
+        fresh_kernels = os.environ.get("CARTREPRO_FRESH_KERNELS", "") not in ("", "0")
     with output_lock(out_dir, data_dir), stopped_by_signals():
-        return _build(data_dir, out_dir, jobs or os.cpu_count() or 1, params, notebooks_dir)
+        return _build(data_dir, out_dir, jobs or os.cpu_count() or 1, params, notebooks_dir, fresh_kernels)
 
 
 def _validated_papers(data_dir: Path, out_dir: Path) -> set[str]:
@@ -397,7 +431,8 @@ def _validated_papers(data_dir: Path, out_dir: Path) -> set[str]:
     return set(kept["papers"])
 
 
-def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, notebooks_dir: Path) -> BuildResult:
+def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, notebooks_dir: Path,
+           fresh_kernels: bool = False) -> BuildResult:
     result = BuildResult(out_dir=out_dir)
 
     _say(f"cartrepro build: data {data_dir}")
@@ -431,7 +466,7 @@ def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, not
     build_key = _build_key(result.jobs, data_dir, reference)
     if _published_as(out_dir, build_key, result):
         return result
-    _run_jobs(result.jobs, work, cache, workers)
+    _run_jobs(result.jobs, work, cache, workers, fresh_kernels)
 
     failed = [j for j in result.jobs if j.status == "failed"]
     if failed:
@@ -515,7 +550,7 @@ def _worker_init() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int) -> None:
+def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int, fresh_kernels: bool = False) -> None:
     total = len(jobs)
     position = {j.stem: i for i, j in enumerate(jobs, 1)}
     for job in jobs:
@@ -526,10 +561,55 @@ def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int) ->
         return
     _say(f"  executing {len(pending)} notebook(s), {min(workers, len(pending))} at a time ...")
     started = time.monotonic()
+
+    def finished(job: NotebookJob, ok: bool, error: str) -> None:
+        job.seconds = time.monotonic() - started
+        if ok:
+            shutil.move(work / f"{job.stem}.ipynb", cache / f"{job.stem}.ipynb")
+            (cache / f"{job.stem}.key").write_text(job.key)
+            job.status = "executed"
+            _say(f"  [{position[job.stem]}/{total}] {job.stem}: executed ({job.seconds:.1f} s)")
+        else:
+            job.status, job.error = "failed", error
+            (cache / f"{job.stem}.key").unlink(missing_ok=True)
+            _say(f"  [{position[job.stem]}/{total}] {job.stem}: FAILED in {error}")
+
+    if fresh_kernels:
+        _run_in_fresh_kernels(pending, work, workers, finished)
+    else:
+        _run_in_shared_kernels(pending, work, workers, finished, [j.source for j in jobs])
+
+
+def _run_in_shared_kernels(pending: list[NotebookJob], work: Path, workers: int, finished, sources) -> None:
+    """A few kernels, each running notebooks one after another in fresh namespaces (build/kernels.py)."""
+    from cartrepro.build.kernels import notebook_imports, run_in_shared_kernels
+
+    scratch = tempfile.mkdtemp(prefix="crk-")  # kernels' sockets and connection files, removed whatever happens
+    complete = False
+    try:
+        done = run_in_shared_kernels(pending, min(workers, len(pending)), scratch, work, notebook_imports(sources),
+                                     lambda kernel, job: _execute_in(kernel, job, work))
+        for _ in pending:
+            while True:
+                try:
+                    job, ok, error = done.get(timeout=0.2)  # short waits: a signal is handled at once
+                    break
+                except queue.Empty:
+                    continue
+            finished(job, ok, error)
+        complete = True
+    finally:
+        if not complete:  # interrupted: no kernel may outlive the build
+            stop_children()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_in_fresh_kernels(pending: list[NotebookJob], work: Path, workers: int, finished) -> None:
+    """One new kernel per notebook, in worker processes (papermill as a user would run it)."""
     scratch = tempfile.mkdtemp(prefix="crk-")  # kernels' sockets and connection files, removed whatever happens
     pool = ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
                                initializer=_worker_init)
-    finished = False
+    complete = False
     try:
         # workers start while submitting: with SIGINT blocked, which they inherit (a signal mask survives exec)
         blocked = threading.current_thread() is threading.main_thread()
@@ -542,23 +622,13 @@ def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int) ->
             if blocked:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for future in as_completed(futures):
-            job = futures[future]
-            job.seconds = time.monotonic() - started
             ok, error = future.result()
-            if ok:
-                shutil.move(work / f"{job.stem}.ipynb", cache / f"{job.stem}.ipynb")
-                (cache / f"{job.stem}.key").write_text(job.key)
-                job.status = "executed"
-                _say(f"  [{position[job.stem]}/{total}] {job.stem}: executed ({job.seconds:.1f} s)")
-            else:
-                job.status, job.error = "failed", error
-                (cache / f"{job.stem}.key").unlink(missing_ok=True)
-                _say(f"  [{position[job.stem]}/{total}] {job.stem}: FAILED in {error}")
-        finished = True
+            finished(futures[future], ok, error)
+        complete = True
     finally:
-        if not finished:  # interrupted (or the pool broke): no worker or kernel may outlive the build
+        if not complete:  # interrupted (or the pool broke): no worker or kernel may outlive the build
             stop_children()
-        pool.shutdown(wait=finished, cancel_futures=True)
+        pool.shutdown(wait=complete, cancel_futures=True)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
