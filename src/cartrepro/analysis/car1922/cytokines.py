@@ -89,13 +89,26 @@ def labelled_specimens(cytokines: pd.DataFrame, patients: pd.DataFrame, *, cohor
     names = sub["analyte"].unique()
     keys = {name: analyte_key(name) for name in names}
     sub = sub.assign(key=sub["analyte"].map(keys))
-    shown = sub.groupby("key")["analyte"].min()
-    sub = (sub.sort_values(["key", "patient_id", "sample_id"], kind="mergesort")
-           .drop_duplicates(["key", "patient_id"]).assign(analyte=lambda f: f["key"].map(shown)))
-    info = pd.DataFrame({"patient_id": patients["patient_id"].astype(str).to_numpy(),
-                         "group": derive.response_group(patients, window_months).to_numpy(),
-                         "disease": patients["disease"].astype(str).to_numpy()})
-    return sub.drop(columns="sample_id").merge(info, on="patient_id", how="left").reset_index(drop=True)
+    shown: dict[str, str] = {}  # the smallest spelling of each key (over the distinct spellings only)
+    for name, key in keys.items():
+        shown[key] = min(shown.get(key, name), name)
+    # rows sorted by key, patient_id, sample_id (stable), the first of each (key, patient): on integer codes
+    # of the sorted distinct strings (the same order as sorting the strings; fast on 10,000-patient cohorts)
+    key_code = pd.factorize(sub["key"], sort=True)[0]
+    patient_code, patient_ids = pd.factorize(sub["patient_id"], sort=True)
+    sample_code = pd.factorize(sub["sample_id"], sort=True)[0]
+    order = np.lexsort((sample_code, patient_code, key_code))
+    pair = key_code[order].astype(np.int64) * max(len(patient_ids), 1) + patient_code[order]
+    first = order[np.r_[True, pair[1:] != pair[:-1]]] if order.size else order
+    sub = sub.iloc[first].drop(columns="sample_id").assign(analyte=lambda f: f["key"].map(shown))
+    info = pd.DataFrame({"group": derive.response_group(patients, window_months).to_numpy(),
+                         "disease": patients["disease"].astype(str).to_numpy()},
+                        index=pd.Index(patients["patient_id"].astype(str).to_numpy()))
+    at = info.index.get_indexer(sub["patient_id"])  # -1: a specimen of no listed patient (no label)
+    labels = info.iloc[np.where(at < 0, 0, at)].reset_index(drop=True) if len(info) else info.reindex(
+        range(len(sub))).reset_index(drop=True)
+    labels.loc[at < 0, :] = np.nan
+    return pd.concat([sub.reset_index(drop=True), labels], axis=1)
 
 
 def screen(cytokines: pd.DataFrame, patients: pd.DataFrame, *, cohort: str = "training",
@@ -117,10 +130,14 @@ def screen_long(long: pd.DataFrame) -> pd.DataFrame:
     names = long["analyte"].to_numpy(dtype=str)
     group = long["group"].astype("string").fillna("").to_numpy(dtype=str)
     values = long["fold_change"].to_numpy(dtype=float)
+    analytes, code = np.unique(names, return_inverse=True)  # sorted, as sorted(set(names))
+    is_nr, is_rem = group == "nr_er", group == "remission"
+    order = np.argsort(code, kind="stable")  # each analyte's rows, in table order
+    bounds = np.searchsorted(code[order], np.arange(analytes.size + 1))
     rows = []
-    for analyte in sorted(set(names)):
-        own = names == analyte
-        nr, rem = values[own & (group == "nr_er")], values[own & (group == "remission")]
+    for i, analyte in enumerate(analytes.tolist()):
+        own = order[bounds[i]:bounds[i + 1]]
+        nr, rem = values[own[is_nr[own]]], values[own[is_rem[own]]]
         test = mann_whitney_auto(nr, rem) if nr.size and rem.size else None
         rows.append({"analyte": analyte, "n_nr_er": nr.size, "n_remission": rem.size,
                      "median_nr_er": float(np.median(nr)) if nr.size else np.nan,
