@@ -18,8 +18,9 @@
 # null) under every alternative method shown on the methods pages, against the conclusion the paper printed.
 # Here: the Mann-Whitney P values of Fig. 1f, 1h and supplementary Table 4 (exact conditional, exact tie-free,
 # normal with and without continuity correction) and the ROC-area CIs of Fig. 1d (Hanley-McNeil, DeLong,
-# exponential Hanley-McNeil; null area 0.5). Kaplan-Meier and proportion intervals have no null value the paper
-# tests, so they have no conclusion to flip and are not listed.
+# exponential Hanley-McNeil; null area 0.5), and the P of the two Pearson correlations (Supp. Fig. 3e MIP3α with
+# Eotaxin, Supp. Fig. 4b tumour CD3 infiltration with PFS) against Spearman's and Kendall's. Kaplan-Meier and
+# proportion intervals have no null value the paper tests, so they have no conclusion to flip and are not listed.
 #
 # ```{admonition} Reconstructed data
 # :class: warning

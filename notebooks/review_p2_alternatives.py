@@ -17,8 +17,11 @@
 # For each published P value or CI that this cohort can recompute, the conclusion (P < 0.05; the CI excludes the
 # null) under every alternative method shown on the methods pages, against the conclusion the paper printed.
 # Here: the two-group P values (dose by transplant history, Fig. 2b and 3b: Student, Welch and four Mann-Whitney
-# variants). Kaplan-Meier and proportion intervals have no null value the paper tests, so they have no
-# conclusion to flip and are not listed.
+# variants) and the two Spearman correlations of IL-2 and TNF-α with CAR-T expansion (Supp. Fig. 4: Spearman with
+# the t-approximation, Pearson, Kendall with R's exact or normal P). The paper prints no P for these two, only
+# that both are "significantly correlated": that is the published conclusion they are compared with.
+# Kaplan-Meier and proportion intervals have no null value the paper tests, so they have no conclusion to flip
+# and are not listed.
 #
 # ```{admonition} Reconstructed data
 # :class: warning

@@ -59,7 +59,17 @@ harrell <- function(strategy) {
   list(apparent = apparent, optimism = optimism, corrected = apparent - optimism)
 }
 
-out <- list(multiplicity = mult, overlap = overlap, maxstat = ms,
+# ---- correlation P values (alternatives table): cor.test's three methods, R's default P for each ----------
+corr <- lapply(inp$correlation, function(d) {
+  ok <- !(is.na(d$x) | is.na(d$y)); x <- d$x[ok]; y <- d$y[ok]
+  pe <- cor.test(x, y); sp <- suppressWarnings(cor.test(x, y, method = "spearman", exact = FALSE))
+  ke <- suppressWarnings(cor.test(x, y, method = "kendall"))
+  list(n = length(x), pearson_r = unname(pe$estimate), pearson_p = pe$p.value, spearman_rho = unname(sp$estimate),
+       spearman_p = sp$p.value, kendall_tau = unname(ke$estimate), kendall_p = ke$p.value,
+       kendall_exact = is.null(ke$statistic) || names(ke$statistic) == "T")
+})
+
+out <- list(multiplicity = mult, overlap = overlap, maxstat = ms, correlation = corr,
             bootstrap = list(best_marker_auc = harrell(best_marker), youden_accuracy = harrell(youden)),
             versions = list(R = R.version.string, maxstat = as.character(packageVersion("maxstat")),
                             survival = as.character(packageVersion("survival")),

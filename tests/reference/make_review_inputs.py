@@ -54,9 +54,29 @@ def main() -> None:
     idx_cases, idx_controls = bootstrap_indices(len(cases), len(controls), N_BOOT, SEED)
     boot = {"cases": cases.tolist(), "controls": controls.tolist(), "n_boot": N_BOOT, "seed": SEED,
             "idx_cases": idx_cases.tolist(), "idx_controls": idx_controls.tolist()}
-    OUT.write_text(json.dumps({"p_values": p_cases, "overlap": overlap_cases, "maxstat": surv, "bootstrap": boot},
-                              indent=1) + "\n", encoding="utf-8")
+    OUT.write_text(json.dumps({"p_values": p_cases, "overlap": overlap_cases, "maxstat": surv, "bootstrap": boot,
+                               "correlation": correlation_cases(rng, tables)}, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")
+
+
+def correlation_cases(rng, p1_tables) -> dict:
+    """Pairs for the correlation P values of the alternatives table: hand-made (untied n = 8, the exact
+    Kendall path; tied n = 12, the normal-approximation path; n = 6), and the shipped cohorts' four
+    correlations (P1 MIP3α-Eotaxin and tissue CD3-PFS, P2 IL-2 and TNF-α against the CAR-T peak)."""
+    from cartrepro.analysis.review.alternatives import P2_CORR, p1_correlation_pairs
+
+    cases = {"hand_untied_8": {"x": [1.5, 2.2, 0.7, 3.9, 2.8, 4.4, 1.1, 3.0],
+                               "y": [2.0, 2.9, 1.2, 3.1, 3.3, 5.0, 0.4, 2.5]},
+             "hand_tied_12": {"x": [1, 2, 2, 3, 4, 4, 4, 5, 6, 7, 7, 8], "y": [2, 1, 3, 3, 5, 4, 6, 5, 8, 7, 9, 9]},
+             "hand_6": {"x": [1, 2, 3, 4, 5, 6], "y": [2, 1, 4, 3, 6, 5]},
+             "random_40": {"x": rng.normal(size=40).round(3).tolist(), "y": rng.normal(size=40).round(3).tolist()}}
+    for ledger_id, (x, y) in p1_correlation_pairs(p1_tables).items():
+        cases[f"shipped_{ledger_id}"] = {"x": x.tolist(), "y": y.tolist()}
+    cd22 = load_paper(SHIPPED_DATA_DIR, "cd22")["patients"]
+    for ledger_id, column in P2_CORR.items():
+        cases[f"shipped_{ledger_id}"] = {"x": cd22["peak_car_pct_cd3"].astype(float).tolist(),
+                                         "y": cd22[column].astype(float).tolist()}
+    return cases
 
 
 if __name__ == "__main__":

@@ -226,3 +226,51 @@ def test_shipped_cohort_gives_the_review_ids_of_the_issue():
     assert (values["review_p1_mip3a_cutoff_maxstat_p"].value
             > values["review_p1_mip3a_cutoff_best_split_logrank_p"].value)
     assert values["review_p1_mip3a_auc_optimism_corrected"].value < values["review_p1_mip3a_auc_apparent"].value
+
+
+@pytest.mark.parametrize("name", sorted(INPUTS["correlation"]))
+def test_correlation_p_values_match_r_cor_test(name):
+    """Pearson, Spearman (t-approximation) and Kendall (R's exact / normal choice) against R cor.test."""
+    from cartrepro.analysis.review.alternatives import correlation_p_panel
+
+    case, ref = INPUTS["correlation"][name], R["correlation"][name]
+    panel = correlation_p_panel(case["x"], case["y"])
+    got = dict(zip(["pearson", "spearman", "kendall"], panel.itertuples(index=False), strict=True))
+    for key, r_key in (("pearson", "pearson_r"), ("spearman", "spearman_rho"), ("kendall", "kendall_tau")):
+        assert got[key].statistic == pytest.approx(ref[r_key], rel=1e-9, abs=1e-12)
+    for key in ("pearson", "spearman", "kendall"):
+        assert got[key].p_value == pytest.approx(ref[f"{key}_p"], rel=1e-6, abs=1e-12)
+    assert ("exact P" in got["kendall"].method) == ref["kendall_exact"]
+
+
+def test_the_correlations_are_in_the_alternatives_table():
+    from cartrepro.contract import load_paper
+    from cartrepro.paths import SHIPPED_DATA_DIR
+
+    p1 = p1_alternatives(load_paper(SHIPPED_DATA_DIR, "car1922")).frames["alternatives"]
+    p2 = p2_alternatives(load_paper(SHIPPED_DATA_DIR, "cd22")).frames["alternatives"]
+    for frame, ids in ((p1, {"p1_s3e_corr_p", "p1_s4b_corr_p"}), (p2, {"p2_kin_spearman_il2", "p2_kin_spearman_tnfa"})):
+        rows = frame[frame["id"].isin(ids)]
+        assert set(rows["id"]) == ids and (rows.groupby("id").size() == 3).all()
+        assert set(rows["published_conclusion"]) == {"P < 0.05"}
+        assert rows["flips"].to_list() == [not v.startswith("P < 0.05") for v in rows["conclusion"]]
+    tnfa = p2[p2["id"] == "p2_kin_spearman_tnfa"].set_index("method")
+    ref = R["correlation"]["shipped_p2_kin_spearman_tnfa"]
+    assert tnfa.loc["Pearson r, t-test P", "value"] == pytest.approx(ref["pearson_p"], rel=1e-6)
+    assert "significantly correlated" in tnfa["published"].iloc[0]
+
+
+def test_a_correlation_without_pairs_is_skipped_with_its_id():
+    import numpy as np
+    import pandas as pd
+
+    from cartrepro.contract import load_paper
+    from cartrepro.paths import SHIPPED_DATA_DIR
+
+    tables = load_paper(SHIPPED_DATA_DIR, "cd22")
+    patients = tables["patients"].copy()
+    patients["il2_fold_increase"] = pd.Series(np.nan, index=patients.index, dtype="Float64")
+    patients["tnfa_fold_increase"] = pd.Series(2.0, index=patients.index, dtype="Float64")  # no spread
+    r = p2_alternatives({**tables, "patients": patients})
+    assert {"p2_kin_spearman_il2", "p2_kin_spearman_tnfa"} <= set(r.frames["alternatives_skipped"])
+    assert not r.frames["alternatives"]["id"].isin(["p2_kin_spearman_il2", "p2_kin_spearman_tnfa"]).any()

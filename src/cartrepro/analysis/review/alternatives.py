@@ -5,9 +5,13 @@ For every published P value and CI this module can recompute on the cohort, it r
 comparison panel (:mod:`cartrepro.methods.descriptive`, :mod:`cartrepro.methods.diagnostics`): Student vs
 Welch vs the Mann-Whitney variants for P2's two-group tests, the Mann-Whitney variants (exact conditional,
 exact tie-free, normal with and without continuity correction) for P1's rank tests, and Hanley-McNeil vs
-DeLong intervals for P1's ROC areas (null: area 0.5). Each method's conclusion is compared with the one the
-paper printed; a *flip* is a method whose conclusion differs. Kaplan-Meier and proportion intervals have
-no null value the papers test, so they have no conclusion to flip and are not listed.
+DeLong intervals for P1's ROC areas (null: area 0.5), and for the correlations (P1's Pearson r of MIP3α with
+Eotaxin and of tumour CD3 infiltration with PFS; P2's Spearman r of IL-2 and TNF-α with the CAR-T peak) the
+three coefficients of the methods chapter's correlation panels, each with its usual P (:func:`correlation_p_panel`).
+Each method's conclusion is compared with the one the paper printed (for P2's correlations the text's
+"significantly correlated", read as P < 0.05); a *flip* is a method whose conclusion differs. Kaplan-Meier
+and proportion intervals have no null value the papers test, so they have no conclusion to flip and are not
+listed.
 """
 
 from __future__ import annotations
@@ -21,20 +25,72 @@ ALPHA = 0.05
 COLUMNS = ["id", "quantity", "published", "published_conclusion", "method", "default_of", "value",
            "conclusion", "flips"]
 P1_RANK = {"p1_fig1f_mw_p": ("training", "MIP3α"), "p1_fig1h_mw_p": ("validation", "MIP3α"),
-           "p1_s4_mw_p_eotaxin": ("training", "Eotaxin")}
+           "p1_s4_mw_p_eotaxin": ("training", "Eotaxin"),
+           # supplementary Table 4: the screen's other printed P values (the same test as Fig. 1f)
+           **{f"p1_s4_mw_p_{key}": ("training", name) for key, name in (
+               ("mip3a", "MIP3α"), ("epo", "EPO"), ("tslp", "TSLP"), ("mcp4", "MCP-4"), ("il17f", "IL-17F"),
+               ("il17a", "IL-17A"), ("mdc", "MDC"), ("tpo", "TPO"), ("sdf1a", "SDF-1a"))}}
 P1_AUC = {"p1_fig1d_auc_mip3a": "MIP3α", "p1_fig1d_auc_eotaxin": "Eotaxin"}
+P2_CORR = {"p2_kin_spearman_il2": "il2_fold_increase", "p2_kin_spearman_tnfa": "tnfa_fold_increase"}
+#: P2 prints no P for its correlations; its text says both are significant ("significantly correlated")
+P2_CORR_TEXT = "significantly correlated (no P printed)"
 
 
-def _p_rows(ledger_id: str, panel: pd.DataFrame) -> list[dict]:
+def correlation_p_panel(x, y) -> pd.DataFrame:
+    """The P of a correlation under each coefficient of the methods chapter: ``method, default_of,
+    statistic, p_value`` (pairs with a missing value dropped; needs 3 pairs and two distinct values each).
+
+    Pearson r with the t-test P on n - 2 df (R ``cor.test``); Spearman's rho (average ranks) with the
+    t-approximation P (SPSS, R ``cor.test(method = "spearman", exact = FALSE)``; :func:`cartrepro.stats.groups
+    .spearman`); Kendall's tau-b with R ``cor.test(method = "kendall")``'s default P: the exact permutation
+    distribution when n < 50 and nothing is tied, else the normal approximation (scipy ``kendalltau`` with
+    that method chosen explicitly, since scipy's own automatic choice uses exact only up to n = 33).
+    Reference: R 4.2 ``cor.test``, frozen in tests/reference/fixtures/review.json.
+
+    Examples
+    --------
+    >>> panel = correlation_p_panel([1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5])
+    >>> [(m.split(",")[0], round(p, 4)) for m, p in zip(panel["method"], panel["p_value"])]
+    [('Pearson r', 0.0416), ("Spearman's rho", 0.0416), ("Kendall's tau-b", 0.1361)]
+    """
+    from scipy import stats
+
+    from cartrepro.stats.groups import pearson, spearman
+
+    frame = pd.DataFrame({"x": np.asarray(x, dtype=float), "y": np.asarray(y, dtype=float)}).dropna()
+    a, b = frame["x"].to_numpy(), frame["y"].to_numpy()
+    r, rho = pearson(a, b), spearman(a, b)
+    untied = np.unique(a).size == a.size and np.unique(b).size == b.size
+    exact = untied and a.size < 50
+    tau = stats.kendalltau(a, b, method="exact" if exact else "asymptotic")
+    rows = [("Pearson r, t-test P", "R cor.test, scipy pearsonr, SPSS", r.statistic, r.p_value),
+            ("Spearman's rho, t-approximation P", "SPSS, R cor.test(method = \"spearman\", exact = FALSE)",
+             rho.statistic, rho.p_value),
+            ("Kendall's tau-b, " + ("exact P" if exact else "normal-approximation P"),
+             "R cor.test(method = \"kendall\")", float(tau.statistic), float(tau.pvalue))]
+    return pd.DataFrame(rows, columns=["method", "default_of", "statistic", "p_value"])
+
+
+def _correlation_usable(x: np.ndarray, y: np.ndarray) -> bool:
+    keep = ~(np.isnan(x) | np.isnan(y))
+    return int(keep.sum()) >= 3 and np.unique(x[keep]).size > 1 and np.unique(y[keep]).size > 1
+
+
+def _p_rows(ledger_id: str, panel: pd.DataFrame, *, stated: str | None = None) -> list[dict]:
+    """One row per method of ``panel``; ``stated``: the paper gives no P, only this text saying the result is
+    significant (then the published conclusion is P < 0.05 and ``published`` is that text)."""
     from cartrepro.ledger.entries import entry
 
     e = entry(ledger_id)
-    published = float(e.published_numbers()[0])
-    printed_sig = published < ALPHA and not str(e.printed).strip().startswith(">")
+    if stated is None:
+        printed_sig = float(e.published_numbers()[0]) < ALPHA and not str(e.printed).strip().startswith(">")
+    else:
+        printed_sig = True
     rows = []
     for row in panel.itertuples(index=False):
         sig = bool(row.p_value < ALPHA)
-        rows.append({"id": ledger_id, "quantity": e.quantity, "published": e.printed,
+        rows.append({"id": ledger_id, "quantity": e.quantity,
+                     "published": e.printed if stated is None else f"r = {e.printed}, {stated}",
                      "published_conclusion": "P < 0.05" if printed_sig else "P >= 0.05", "method": row.method,
                      "default_of": row.default_of, "value": float(row.p_value),
                      "conclusion": "P < 0.05" if sig else "P >= 0.05", "flips": sig != printed_sig})
@@ -99,11 +155,35 @@ def p1_alternatives(tables: dict | None, *, window_months: float = 6.0) -> Resul
             rows += _ci_rows(ledger_id, auc_ci_panel(nr, rem, direction="lower"), 0.5)
         else:
             skipped.append(ledger_id)
+    for ledger_id, (x, y) in p1_correlation_pairs(tables, window_months).items():
+        if _correlation_usable(x, y):
+            rows += _p_rows(ledger_id, correlation_p_panel(x, y))
+        else:
+            skipped.append(ledger_id)
     return _summarise(r, rows, "review_p1", skipped)
 
 
+def p1_correlation_pairs(tables: dict, window_months: float = 6.0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The pairs of P1's two correlations, by the ledger id of their P: MIP3α and Eotaxin fold change of the
+    training specimens (Supp. Fig. 3e; one pair per patient) and, when the tissue table is there, tumour CD3
+    infiltration and PFS days (Supp. Fig. 4b)."""
+    from cartrepro.analysis.car1922 import cytokines as cyto
+
+    cytokines, patients = tables["cytokines"], tables["patients"]
+    mip = cyto.peak_table(cytokines, patients, "training", "MIP3α", window_months).set_index("patient_id")
+    eot = cyto.peak_table(cytokines, patients, "training", "Eotaxin", window_months).set_index("patient_id")
+    both = mip[["fold_change"]].join(eot[["fold_change"]], how="inner", lsuffix="_x", rsuffix="_y")
+    out = {"p1_s3e_corr_p": (both["fold_change_x"].to_numpy(float), both["fold_change_y"].to_numpy(float))}
+    tissue = tables.get("tissue")
+    if tissue is not None:
+        joined = tissue.merge(patients[["patient_id", "pfs_day"]], on="patient_id")
+        out["p1_s4b_corr_p"] = (joined["cd3_infiltration"].to_numpy(float), joined["pfs_day"].to_numpy(float))
+    return out
+
+
 def p2_alternatives(tables: dict | None, *, early_death_days: int = 30) -> Results:
-    """P2: the two-group P values (Student, Welch, Mann-Whitney variants) of the methods chapter."""
+    """P2: the two-group P values (Student, Welch, Mann-Whitney variants) and the Spearman correlations
+    (Spearman, Pearson, Kendall) of the methods chapter."""
     from cartrepro.methods.descriptive import two_group_panel
 
     r = Results()
@@ -132,6 +212,12 @@ def p2_alternatives(tables: dict | None, *, early_death_days: int = 30) -> Resul
         a, b = a.dropna().to_numpy(), b.dropna().to_numpy()
         if _usable(a, b) and len(a) + len(b) >= 3 and min(len(a), len(b)) >= 1 and len(a) + len(b) > 2:
             rows += _p_rows(ledger_id, two_group_panel(a, b))
+        else:
+            skipped.append(ledger_id)
+    for ledger_id, column in P2_CORR.items():
+        x, y = peak.to_numpy(float), patients[column].astype(float).to_numpy(float)
+        if _correlation_usable(x, y):
+            rows += _p_rows(ledger_id, correlation_p_panel(x, y), stated=P2_CORR_TEXT)
         else:
             skipped.append(ledger_id)
     return _summarise(r, rows, "review_p2", skipped)
