@@ -298,9 +298,13 @@ def generated_pages(card: pd.DataFrame, reference_papers: set[str], data_name: s
                     review: tuple[dict, dict] = ({}, {}), pages: Pages | None = None) -> dict[str, str]:
     """The book's generated Markdown files (under ``book/_generated/``), by file name: the scorecard tables
     (with the review chapter's quantities, ``review`` = (records, not-computable reasons), in a section of
-    their own) and the headline the landing page and the scorecard page lead with. ``pages`` (id -> notebook
-    stem and title) links numbers to the pages that record them."""
+    their own), the headline the landing page and the scorecard page lead with, and the landing page's review
+    findings (:mod:`cartrepro.pages.review_findings`). ``pages`` (id -> notebook stem and title) links numbers
+    to the pages that record them."""
     pages = {i: (stem, f"{stem[:2].upper()} {title}") for i, (stem, title) in (pages or {}).items()}  # P2/P1
+    from cartrepro.pages.review_findings import review_findings_markdown
+
     return {"scorecard_tables.md": scorecard_markdown(card, reference_papers, pages) + "\n"
             + review_markdown(*review),
-            "headline.md": headline_markdown(card, reference_papers, data_name, pages)}
+            "headline.md": headline_markdown(card, reference_papers, data_name, pages),
+            "review_findings.md": review_findings_markdown(*review, shipped=set(reference_papers))}
