@@ -26,6 +26,24 @@ def built_book(tmp_path_factory) -> tuple[Path, object]:
     return out, result
 
 
+@pytest.fixture(scope="session")
+def other_book(tmp_path_factory) -> tuple[Path, Path, object, list[str]]:
+    """(data, out_dir, BuildResult, patient ids) of one fresh build on ``other_cohort.other_cohort`` (a
+    cohort that is not the shipped one; every id distinctive): shared by the tests of anyone's data."""
+    from other_cohort import other_cohort
+
+    from cartrepro.build.pipeline import build
+    from cartrepro.contract import validate
+
+    root = tmp_path_factory.mktemp("other")
+    data = root / "cohort"
+    ids = other_cohort(data)
+    report = validate(data)
+    assert report.ok, report.format()
+    out = root / "out"
+    return data, out, build(data, out, jobs=2), ids
+
+
 def pytest_collection_modifyitems(config, items):
     """Everything under tests/integration starts kernels or builds: marked slow, so `-m "not slow"` is the fast set."""
     here = Path(__file__).parent

@@ -10,18 +10,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cartrepro.build.pipeline import execute_notebook
 from cartrepro.contract import TABLES, columns, rules
 from cartrepro.contract.templates import write_templates
-from cartrepro.paths import NOTEBOOKS_DIR
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory) -> str:
-    """Every output of the executed page (HTML and Markdown), joined."""
-    out = tmp_path_factory.mktemp("contract_page") / "data_contract.ipynb"
-    ok, error = execute_notebook(str(NOTEBOOKS_DIR / "data_contract.py"), str(out), {"data_dir": "data/reconstructed"})
-    assert ok, error
+def page(built_book) -> str:
+    """Every output of the page as the session's build executed it (HTML and Markdown), joined."""
+    out = built_book[0] / ".cache" / "notebooks" / "data_contract.ipynb"
+    assert out.is_file(), "the build keeps every executed notebook in .cache/notebooks"
     texts = []
     for cell in nbformat.read(str(out), as_version=4).cells:
         for output in cell.get("outputs", []):

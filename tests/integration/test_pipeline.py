@@ -14,7 +14,6 @@ from cartrepro.build.pipeline import BuildError, build
 from cartrepro.build.results import compute_results, results_text, unregistered_notebooks
 from cartrepro.ledger.record import read_records
 from cartrepro.paths import NOTEBOOKS_DIR, REPO_ROOT, SHIPPED_DATA_DIR
-from cartrepro.reconstruct.edits import move_cr_to_no_response
 
 pytestmark = pytest.mark.slow
 
@@ -173,13 +172,10 @@ CR_RATES = ["p2_fig2a_cr_evaluated", "p2_resp_cr_enrolled", "p2_fig2a_cr_hr", "p
             "p2_resp_objective_responders"]
 
 
-def test_a_cohort_with_one_cr_patient_moved_to_no_response_differs_on_every_affected_rate(tmp_path):
-    """Issue 10: on anyone's data the scorecard compares with the paper; a changed count must show."""
-    other = tmp_path / "other"
-    shutil.copytree(SHIPPED_DATA_DIR / "cd22", other / "cd22")  # P2 only: every paper of this build is "other"
-    move_cr_to_no_response(other)
-    out = tmp_path / "out"
-    build(other, out, jobs=2)
+def test_a_cohort_with_one_cr_patient_moved_to_no_response_differs_on_every_affected_rate(other_book):
+    """Issue 10: on anyone's data the scorecard compares with the paper; a changed count must show (the P2
+    half of the shared other cohort is the shipped one with one CR patient moved to no response)."""
+    _, out, _, _ = other_book
     card = pd.read_csv(out / "scorecard.csv", keep_default_na=False).set_index("id")
     assert (card.loc[CR_RATES, "match"] == "differs").all(), card.loc[CR_RATES, ["computed", "match"]].to_string()
     assert card.loc["p2_resp_cr_enrolled", "computed"] == "67.6"  # 23/34: a plain difference, not "unattainable"
@@ -189,7 +185,14 @@ def test_a_cohort_with_one_cr_patient_moved_to_no_response_differs_on_every_affe
     page = (out / "html" / "book" / "scorecard.html").read_text()
     assert "your data" in page and "not the shipped reconstruction" in page
     assert not re.search(r"reproduced\s+\d+\s+of\s+\d+|\d+\s+of\s+\d+\S*\s+published numbers[^.]*reproduced", page)
-    _assert_results_command_equals_the_book(other, out)
+
+
+def test_cartrepro_results_equals_the_book_on_another_cohort(other_book):
+    """Another cohort of both papers (P1: patients drawn with replacement, every number differs from the
+    shipped one; P2: one patient's response changed; new ids): the in-process results still equal the
+    executed notebooks'."""
+    data, out, _, _ = other_book
+    _assert_results_command_equals_the_book(data, out)
 
 
 def test_two_fresh_builds_are_byte_identical(built_book, tmp_path):
@@ -257,14 +260,3 @@ def test_kernels_started_together_do_not_collide(tmp_path):
                                {"data_dir": "data/reconstructed"}) for i in range(4)]
         results = [f.result() for f in futures]
     assert results == [(True, "")] * 4
-
-
-def test_cartrepro_results_equals_the_book_on_a_resampled_cohort(tmp_path):
-    """Another cohort of both papers (patients drawn with replacement, new ids): every number differs from the
-    shipped one, and the in-process results still equal the executed notebooks'."""
-    from cartrepro.reconstruct.scaled import scaled_cohort
-
-    data = scaled_cohort(tmp_path / "resampled", {"cd22": 40, "car1922": 130}, seed=7)
-    out = tmp_path / "out"
-    build(data, out, jobs=2)
-    _assert_results_command_equals_the_book(data, out)
