@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from cartrepro.analysis import car1922
-from cartrepro.analysis.pages import compute_all
 from cartrepro.analysis.results import NotComputable
 from cartrepro.ledger.entries import entry as ledger_entry
-from cartrepro.paths import SHIPPED_DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 FROZEN = json.loads((ROOT / "tests" / "fixtures" / "results_before_refactor.json").read_text(encoding="utf-8"))
@@ -27,8 +25,8 @@ def _close(a, b) -> bool:
 
 
 @pytest.fixture(scope="module")
-def results():
-    return compute_all(SHIPPED_DATA_DIR)
+def results(shipped_results):
+    return shipped_results  # compute_all(SHIPPED_DATA_DIR), made once per session (tests/unit/conftest.py)
 
 
 def test_compute_all_gives_every_frozen_p1_number(results):

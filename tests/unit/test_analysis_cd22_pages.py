@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from cartrepro.analysis.cd22 import PAGES
-from cartrepro.analysis.pages import compute_all
-from cartrepro.paths import SHIPPED_DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 FROZEN = ROOT / "tests" / "fixtures" / "results_before_refactor.json"
@@ -39,8 +37,8 @@ def _close(expected, got, path):
 
 
 @pytest.fixture(scope="module")
-def computed():
-    return compute_all(SHIPPED_DATA_DIR)
+def computed(shipped_results):
+    return shipped_results  # compute_all(SHIPPED_DATA_DIR), made once per session (tests/unit/conftest.py)
 
 
 def test_compute_all_gives_every_p2_number_of_the_frozen_results(computed):
