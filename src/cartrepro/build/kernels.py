@@ -153,54 +153,81 @@ class SharedKernel:
         shutil.rmtree(self.socket_dir, ignore_errors=True)
 
 
-def run_in_shared_kernels(tasks: list, workers: int, scratch: str, log_dir: Path, modules: list[str],
-                          run_one: Callable) -> queue.Queue:
-    """Start ``workers`` daemon threads, each with a SharedKernel, working through ``tasks`` in order.
+class KernelPool:
+    """``workers`` daemon threads, each starting a SharedKernel at once and then working through the tasks
+    submitted, in order (the kernels warm up while the build still validates and hashes).
 
-    ``run_one(kernel, task)`` returns (ok, error); each result is put on the returned queue as
+    ``run_one(kernel, task)`` returns (ok, error, kernel still usable); each result is put on ``done`` as
     ``(task, ok, error)``. A kernel that could not be set up or that died is replaced for the next task.
+    :meth:`close` lets the threads stop their kernels once the submitted tasks are done.
     """
-    todo: queue.Queue = queue.Queue()
-    for task in tasks:
-        todo.put(task)
-    done: queue.Queue = queue.Queue()
-    env = dict(os.environ)
-    env.setdefault("PYTHONHASHSEED", "0")
-    env.setdefault("SOURCE_DATE_EPOCH", "0")
-    papermill_log = logging.getLogger("papermill")  # its warnings went to a worker's log before, not the terminal
-    if not papermill_log.handlers:
-        papermill_log.addHandler(logging.FileHandler(log_dir / "papermill.log"))
-        papermill_log.propagate = False
 
-    def work(number: int) -> None:
+    def __init__(self, workers: int, scratch: str, log_dir: Path, modules: list[str], run_one: Callable):
+        self.todo: queue.Queue = queue.Queue()
+        self.done: queue.Queue = queue.Queue()
+        self.scratch, self.log_dir, self.modules, self.run_one = scratch, log_dir, modules, run_one
+        self.env = dict(os.environ)
+        self.env.setdefault("PYTHONHASHSEED", "0")
+        self.env.setdefault("SOURCE_DATE_EPOCH", "0")
+        papermill_log = logging.getLogger("papermill")  # its warnings went to a worker's log, not the terminal
+        if not papermill_log.handlers:
+            papermill_log.addHandler(logging.FileHandler(log_dir / "papermill.log", delay=True))
+            papermill_log.propagate = False
+        self.threads = [threading.Thread(target=self._work, args=(n,), name=f"cartrepro-kernel-{n}", daemon=True)
+                        for n in range(workers)]
+        for thread in self.threads:
+            thread.start()
+
+    def submit(self, tasks: Iterable) -> None:
+        for task in tasks:
+            self.todo.put(task)
+
+    def close(self, wait: float = 0.0) -> None:
+        """No more tasks: each thread stops its kernel after the ones submitted (waits up to ``wait`` s)."""
+        for _ in self.threads:
+            self.todo.put(None)
+        for thread in self.threads:
+            thread.join(wait / len(self.threads))
+
+    def _work(self, number: int) -> None:
         from jupyter_core.utils import ensure_event_loop
 
         try:
-            serve(number)
+            self._serve(number)
         finally:
             ensure_event_loop().close()  # the loop jupyter_core's run_sync made for this thread
 
-    def serve(number: int) -> None:
-        kernel = None
+    def _new_kernel(self, number: int) -> SharedKernel:
+        kernel = SharedKernel(self.scratch, self.log_dir / f"kernel-{number}.log", self.modules, self.env)
+        try:
+            kernel.start()
+        except BaseException:
+            kernel.stop()
+            raise
+        return kernel
+
+    def _serve(self, number: int) -> None:
+        kernel, failure = None, None
+        try:
+            kernel = self._new_kernel(number)
+        except BaseException as exc:  # noqa: BLE001 - reported with the first notebook it was meant for
+            failure = exc
         while True:
-            try:
-                task = todo.get_nowait()
-            except queue.Empty:
+            task = self.todo.get()
+            if task is None:
                 break
             try:
                 if kernel is None:
-                    kernel = SharedKernel(scratch, log_dir / f"kernel-{number}.log", modules, env)
-                    kernel.start()
-                ok, error, healthy = run_one(kernel, task)
+                    if failure is not None:
+                        exc, failure = failure, None
+                        raise exc
+                    kernel = self._new_kernel(number)
+                ok, error, healthy = self.run_one(kernel, task)
             except BaseException as exc:  # noqa: BLE001 - reported as this notebook's failure
                 ok, error, healthy = False, f"{type(exc).__name__}: {exc}", False
             if not healthy and kernel is not None:
                 kernel.stop()
                 kernel = None
-            done.put((task, ok, error))
+            self.done.put((task, ok, error))
         if kernel is not None:
             kernel.stop()
-
-    for number in range(workers):
-        threading.Thread(target=work, args=(number,), name=f"cartrepro-kernel-{number}", daemon=True).start()
-    return done

@@ -434,8 +434,28 @@ def _validated_papers(data_dir: Path, out_dir: Path) -> set[str]:
 def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, notebooks_dir: Path,
            fresh_kernels: bool = False) -> BuildResult:
     result = BuildResult(out_dir=out_dir)
-
     _say(f"cartrepro build: data {data_dir}")
+    cache = out_dir / ".cache" / "notebooks"
+    work = out_dir / ".work"
+    for folder in (cache, work):
+        folder.mkdir(parents=True, exist_ok=True)
+    started = None
+    sources = discover_notebooks(notebooks_dir)
+    if not fresh_kernels and sources and not any(cache.glob("*.key")):
+        # a cold build: every notebook will run, so the kernels start (and import) while the data is validated
+        started = _start_kernels([], work, min(workers, len(sources)), sources)
+    complete = False
+    try:
+        built = _build_in(result, data_dir, out_dir, workers, params, sources, fresh_kernels, started)
+        complete = True
+        return built
+    finally:
+        if not complete:
+            _stop_kernels(started, complete=False)
+
+
+def _build_in(result: BuildResult, data_dir: Path, out_dir: Path, workers: int, params: dict | None,
+              sources: list[Path], fresh_kernels: bool, started: tuple | None) -> BuildResult:
     papers = _validated_papers(data_dir, out_dir)
     reference = {p for p in papers if is_shipped_cohort(data_dir, p)}
     for paper in sorted(papers):
@@ -444,11 +464,9 @@ def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, not
 
     cache = out_dir / ".cache" / "notebooks"
     work = out_dir / ".work"
-    for folder in (cache, work):
-        folder.mkdir(parents=True, exist_ok=True)
     code_digest = _code_digest()
     digests: dict[Path, str] = {}  # one digest per folder read (most notebooks read the same two)
-    for source in discover_notebooks(notebooks_dir):
+    for source in sources:
         stem = source.stem
         injected = {"data_dir": _shown_path(data_dir), **(params or {}).get(stem, {})}
         job = NotebookJob(stem, source, paper_of(stem), injected)
@@ -465,8 +483,9 @@ def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, not
             job.status = "cached"
     build_key = _build_key(result.jobs, data_dir, reference)
     if _published_as(out_dir, build_key, result):
+        _stop_kernels(started, complete=True)
         return result
-    _run_jobs(result.jobs, work, cache, workers, fresh_kernels)
+    _run_jobs(result.jobs, work, cache, workers, fresh_kernels, started)
 
     failed = [j for j in result.jobs if j.status == "failed"]
     if failed:
@@ -550,7 +569,9 @@ def _worker_init() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int, fresh_kernels: bool = False) -> None:
+def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int, fresh_kernels: bool = False,
+              kernels: tuple | None = None) -> None:
+    """Execute the pending notebooks; ``kernels``: the shared kernels the build started early, if any."""
     total = len(jobs)
     position = {j.stem: i for i, j in enumerate(jobs, 1)}
     for job in jobs:
@@ -558,6 +579,7 @@ def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int, fr
             _say(f"  [{position[job.stem]}/{total}] {job.stem}: {job.status}")
     pending = [j for j in jobs if j.status == "pending"]
     if not pending:
+        _stop_kernels(kernels, complete=True)
         return
     _say(f"  executing {len(pending)} notebook(s), {min(workers, len(pending))} at a time ...")
     started = time.monotonic()
@@ -577,31 +599,75 @@ def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int, fr
     if fresh_kernels:
         _run_in_fresh_kernels(pending, work, workers, finished)
     else:
-        _run_in_shared_kernels(pending, work, workers, finished, [j.source for j in jobs])
+        _run_in_shared_kernels(pending, work, workers, finished, [j.source for j in jobs], kernels)
 
 
-def _run_in_shared_kernels(pending: list[NotebookJob], work: Path, workers: int, finished, sources) -> None:
-    """A few kernels, each running notebooks one after another in fresh namespaces (build/kernels.py)."""
-    from cartrepro.build.kernels import notebook_imports, run_in_shared_kernels
+def _start_kernels(jobs: list[NotebookJob], work: Path, workers: int, sources) -> tuple:
+    """(KernelPool, its scratch folder): ``workers`` kernels starting now and importing what the notebooks
+    import (build/kernels.py), each then running notebooks one after another in fresh namespaces."""
+    from cartrepro.build.kernels import KernelPool, notebook_imports
 
     scratch = tempfile.mkdtemp(prefix="crk-")  # kernels' sockets and connection files, removed whatever happens
+    try:
+        pool = KernelPool(workers, scratch, work, notebook_imports(sources),
+                          lambda kernel, job: _execute_in(kernel, job, work))
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return pool, scratch
+
+
+def _stop_kernels(started: tuple | None, complete: bool) -> None:
+    if started is None:
+        return
+    pool, scratch = started
+    if complete:
+        pool.close(wait=10)
+    else:  # interrupted or failed: no kernel may outlive the build
+        pool.close()
+        stop_children()
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_in_shared_kernels(pending: list[NotebookJob], work: Path, workers: int, finished, sources,
+                           started: tuple | None = None) -> None:
+    """A few kernels (``started`` early by the build, or started here), each running notebooks one after
+    another in fresh namespaces (build/kernels.py)."""
     complete = False
     try:
-        done = run_in_shared_kernels(pending, min(workers, len(pending)), scratch, work, notebook_imports(sources),
-                                     lambda kernel, job: _execute_in(kernel, job, work))
+        if started is None:
+            started = _start_kernels(pending, work, min(workers, len(pending)), sources)
+        pool = started[0]
+        # what scoring, staging and the at-a-glance figure import, loaded while the kernels work (a core is
+        # idle whenever only one notebook is left)
+        threading.Thread(target=_import_quietly, args=(AFTER_EXECUTION_MODULES,), daemon=True).start()
+        pool.submit(pending)
         for _ in pending:
             while True:
                 try:
-                    job, ok, error = done.get(timeout=0.2)  # short waits: a signal is handled at once
+                    job, ok, error = pool.done.get(timeout=0.2)  # short waits: a signal is handled at once
                     break
                 except queue.Empty:
                     continue
             finished(job, ok, error)
         complete = True
     finally:
-        if not complete:  # interrupted: no kernel may outlive the build
-            stop_children()
-        shutil.rmtree(scratch, ignore_errors=True)
+        _stop_kernels(started, complete)
+
+
+AFTER_EXECUTION_MODULES = ("cartrepro.ledger.record", "cartrepro.ledger.scorecard", "cartrepro.pages.scorecard",
+                           "cartrepro.pages.downloads", "cartrepro.figures.glance", "cartrepro.figures.style",
+                           "cartrepro.build.results", "cartrepro.build.page_params")
+
+
+def _import_quietly(modules) -> None:
+    import importlib
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - imported again where used, which reports the error
+            return
 
 
 def _run_in_fresh_kernels(pending: list[NotebookJob], work: Path, workers: int, finished) -> None:
