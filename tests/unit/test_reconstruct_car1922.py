@@ -43,6 +43,7 @@ def patients():
     return derive.load_patients(SHIPPED_DATA_DIR)
 
 
+@pytest.mark.slow  # regenerates a shipped cohort from scratch (seconds of seeded search)
 @pytest.mark.parametrize("name", ["patients.csv", "provenance.yaml"])
 def test_regeneration_is_byte_identical_to_the_shipped_files(regenerated, name):
     assert (regenerated / name).read_bytes() == (SHIPPED / name).read_bytes()
@@ -53,6 +54,7 @@ def test_the_shipped_patient_table_meets_the_contract():
     assert report.problems == [], report.format()
 
 
+@pytest.mark.slow  # regenerates a shipped cohort from scratch (seconds of seeded search)
 def test_every_constraint_of_the_report_is_met(generated):
     _, report = generated
     assert len(report.constraints) >= 80 and not report.failed
@@ -104,6 +106,7 @@ def test_the_cohort_is_labelled_synthetic():
     assert "synthetic: true" in text and "SYNTHETIC DATA" in text
 
 
+@pytest.mark.slow  # regenerates a shipped cohort from scratch (seconds of seeded search)
 def test_a_different_seed_gives_a_different_cohort_meeting_every_constraint(tmp_path):
     folder = car1922.write(tmp_path, seed=7)
     assert (folder / "patients.csv").read_bytes() != (SHIPPED / "patients.csv").read_bytes()

@@ -23,6 +23,7 @@ def patients():
     return derive.load_patients(SHIPPED_DATA_DIR)
 
 
+@pytest.mark.slow  # regenerates a shipped cohort from scratch (seconds of seeded search)
 @pytest.mark.parametrize("name", ["cytokines.csv", "cytokines_provenance.yaml"])
 def test_regeneration_is_byte_identical_to_the_shipped_files(regenerated, name):
     assert (regenerated / name).read_bytes() == (SHIPPED / name).read_bytes()
@@ -76,6 +77,7 @@ def test_specimen_patients_and_labels_come_from_the_patient_table(patients):
         ("validation", "remission"): 23, ("validation", "nr_er"): 6, ("validation", "none"): 1}
 
 
+@pytest.mark.slow  # regenerates a shipped cohort from scratch (seconds of seeded search)
 def test_no_tissue_csv_until_the_contract_has_the_table(regenerated):
     from cartrepro.contract.tables import TABLES
 

@@ -32,6 +32,7 @@ def regenerated(generation):
     return generation[0]
 
 
+@pytest.mark.slow  # regenerates a shipped cohort from scratch (seconds of seeded search)
 @pytest.mark.parametrize("name", ["patients.csv", "provenance.yaml"])
 def test_regeneration_is_byte_identical_to_the_shipped_files(regenerated, name):
     assert (regenerated / name).read_bytes() == (SHIPPED_DATA_DIR / "cd22" / name).read_bytes()
@@ -43,6 +44,7 @@ def test_the_shipped_cohort_meets_the_contract():
     assert report.warnings == []
 
 
+@pytest.mark.slow  # regenerates a shipped cohort from scratch (seconds of seeded search)
 def test_every_constraint_of_the_report_is_met(generation):
     _, (_, report) = generation
     assert report.constraints and not report.failed
@@ -78,6 +80,7 @@ def test_the_cohort_is_labelled_synthetic():
     assert "synthetic: true" in text and "SYNTHETIC DATA" in text
 
 
+@pytest.mark.slow  # regenerates a shipped cohort from scratch (seconds of seeded search)
 def test_a_different_seed_gives_a_different_but_valid_cohort(tmp_path):
     folder = cd22.write(tmp_path, seed=7)
     assert (folder / "patients.csv").read_bytes() != (SHIPPED_DATA_DIR / "cd22" / "patients.csv").read_bytes()
