@@ -20,7 +20,7 @@
 # what the text determines (zero width) from what is one choice among many (a wide range: for instance
 # subgroup rates, values only shown in figures, or who has which event).
 #
-# The ensemble is expensive (each P1 cohort takes minutes to generate), so it is precomputed with
+# The ensemble is expensive (each P1 cohort takes tens of seconds to generate), so it is precomputed with
 # `make ensemble` into the committed, versioned table `data/review/ensemble.csv` (its seeds and counts are
 # in `data/review/ensemble.json`); this page only reads it. It describes the shipped generators, not any
 # user's cohort.

@@ -33,10 +33,15 @@ def test_summary_marks_what_the_text_determines():
 
 def test_table_round_trip_and_stamp(tmp_path):
     members = [{"paper": "cd22", "seed": 1, "admissible": True, "numbers": {"x": 1.0}},
-               {"paper": "cd22", "seed": 2, "admissible": False, "numbers": {}}]
+               {"paper": "cd22", "seed": 2, "admissible": False, "numbers": {},
+                "reason": "data contract: Data contract check of /tmp/x\nErrors (1):\n  - cd22/patients.csv, line 14"}]
     path = ensemble.write_table(ensemble.summarise(members), ensemble.header(members, 1.0), tmp_path / "e.csv")
     table, stamp = ensemble.read_table(path)
-    assert stamp["cd22"] == {"seeds_tried": [1, 2], "admissible": [1]}
+    assert stamp["cd22"] == {"seeds_tried": [1, 2], "admissible": [1], "rejected": {
+        "2": "data contract: Data contract check of /tmp/x - cd22/patients.csv, line 14"}}
+    sentence = ensemble.overview(path)[0]
+    assert "cd22: 1 admissible cohorts of 2 seeds tried" in sentence and "cd22 2 (reasons" in sentence
+    assert "smaller table than intended" in sentence
     assert stamp["ensemble_version"] == ensemble.ENSEMBLE_VERSION and list(table["id"]) == ["x"]
     sentence, counts, _, _ = ensemble.overview(path)
     assert "1 admissible cohorts of 2 seeds" in sentence and int(counts["quantities"].iloc[0]) == 1

@@ -31,7 +31,7 @@ import pandas as pd
 
 from cartrepro.paths import DATA_DIR
 
-ENSEMBLE_VERSION = "1"
+ENSEMBLE_VERSION = "2"  # 2: a cohort breaking the data contract is a rejected seed; rejections in the stamp
 ENSEMBLE_CSV = DATA_DIR / "review" / "ensemble.csv"
 PAPERS = ("cd22", "car1922")
 TARGET_SEEDS = 50  # seeds per paper the issue asks for (make ensemble's default)
@@ -180,8 +180,16 @@ def header(members: Sequence[dict], seconds: float) -> dict:
     for paper in sorted({m["paper"] for m in members}):
         mine = [m for m in members if m["paper"] == paper]
         stamp[paper] = {"seeds_tried": [m["seed"] for m in mine],
-                        "admissible": [m["seed"] for m in mine if m["admissible"]]}
+                        "admissible": [m["seed"] for m in mine if m["admissible"]],
+                        "rejected": {str(m["seed"]): _first_line(m.get("reason", "")) for m in mine
+                                     if not m["admissible"]}}
     return stamp
+
+
+def _first_line(reason: str) -> str:
+    lines = [line.strip() for line in str(reason).splitlines() if line.strip()]
+    problem = next((line for line in lines if line.startswith("- ")), None)  # a contract error's first problem
+    return (lines[0] if lines else "") + (f" {problem}" if problem else "")
 
 
 def write_table(table: pd.DataFrame, stamp: dict, path: Path = ENSEMBLE_CSV) -> Path:
@@ -302,11 +310,16 @@ def overview(path: Path = ENSEMBLE_CSV) -> tuple[str, pd.DataFrame, pd.DataFrame
     seeds = {p: len(stamp[p]["admissible"]) for p in PAPERS if p in stamp}
     tried = {p: len(stamp[p]["seeds_tried"]) for p in PAPERS if p in stamp}
     sentence = (f"Ensemble table version {stamp['ensemble_version']}: "
-                + "; ".join(f"{p}: {seeds[p]} admissible cohorts of {tried[p]} seeds" for p in seeds) + ".")
+                + "; ".join(f"{p}: {seeds[p]} admissible cohorts of {tried[p]} seeds tried" for p in seeds) + ".")
+    rejected = {p: stamp[p].get("rejected", {}) for p in seeds}
+    if any(rejected.values()):
+        sentence += " Seeds whose generator found no admissible cohort: " + "; ".join(
+            f"{p} {', '.join(sorted(r, key=int))}" for p, r in rejected.items() if r) + " (reasons in ensemble.json)."
     if any(n < TARGET_SEEDS for n in seeds.values()):
-        sentence += (f" **A smaller table than intended** ({TARGET_SEEDS} seeds per paper; a P1 cohort takes "
-                     "minutes to generate): a zero width here means only that these cohorts agree; ranges may widen "
-                     "with more seeds. `make ensemble` regenerates it with 50.")
+        sentence += (f" **A smaller table than intended** (the aim is {TARGET_SEEDS} admissible cohorts per paper; "
+                     "this table is what the time given to it produced): a zero width here means only that these "
+                     "cohorts agree; ranges may widen with more seeds. `make ensemble SEEDS=70` extends it "
+                     "(cohorts already generated are reused).")
     counts = (table.groupby("paper")["determined"].agg(quantities="size", determined="sum").reset_index())
     counts["not determined"] = counts["quantities"] - counts["determined"]
     review = table[table["id"].str.startswith("review_")].reset_index(drop=True)
