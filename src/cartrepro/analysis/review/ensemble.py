@@ -188,6 +188,9 @@ def header(members: Sequence[dict], seconds: float) -> dict:
 
 def _first_line(reason: str) -> str:
     lines = [line.strip() for line in str(reason).splitlines() if line.strip()]
+    # the contract's header names the generator's temporary folder: not part of the reason (and not stable)
+    lines = [line.split(": Data contract check of ")[0] + ":" if ": Data contract check of " in line else line
+             for line in lines]
     problem = next((line for line in lines if line.startswith("- ")), None)  # a contract error's first problem
     return (lines[0] if lines else "") + (f" {problem}" if problem else "")
 
