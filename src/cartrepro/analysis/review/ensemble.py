@@ -254,6 +254,9 @@ def _write(members: list[dict], args, started: float) -> int:
     stamp = header(members, time.monotonic() - started)
     stamp["member_seconds"] = {p: round(float(np.median([m["seconds"] for m in members if m["paper"] == p])), 1)
                                for p in args.papers if any(m["paper"] == p for m in members)}
+    stamp["timing_note"] = ("wall_seconds and member_seconds time this run only: cohorts already generated and "
+                            "numbers already computed (cached in the cohort folders) are reused, not remade"
+                            + ("; this run used only cached cohorts (--cached-only)" if args.cached_only else ""))
     path = write_table(table, stamp, args.out)
     accepted = {p: sum(m["admissible"] for m in members if m["paper"] == p) for p in args.papers}
     print(f"wrote {path}: {len(table)} quantities; admissible cohorts {accepted}")
