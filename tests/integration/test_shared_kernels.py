@@ -50,10 +50,10 @@ import numpy as np
 import pandas as pd
 
 from cartrepro.figures.style import marks_synthetic
-from cartrepro.paths import loaded_papers
+from cartrepro.paths import REPO_ROOT, loaded_papers
 
 print("leaked" in globals(), matplotlib.rcParams["lines.linewidth"], pd.get_option("display.precision"))
-print(np.array([1 / 3]), os.environ.get("CARTREPRO_LEAK"), os.getcwd().endswith(("/", "perf-kernels")) or "cwd")
+print(np.array([1 / 3]), os.environ.get("CARTREPRO_LEAK"), os.getcwd() == str(REPO_ROOT) or os.getcwd())
 print(loaded_papers(), marks_synthetic())
 
 # %%
