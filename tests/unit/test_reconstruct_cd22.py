@@ -92,3 +92,18 @@ def test_order_statistics_hit_min_median_max():
     for n in (5, 6, 25, 34):
         values = order_statistics(rng, n, median=10, low=1, high=55)
         assert len(values) == n and values.min() == 1 and values.max() == 55 and np.median(values) == 10
+
+
+def test_a_timeline_draw_that_breaks_a_contract_rule_is_rejected():
+    # ensemble seeds 15, 24, 37 and 48 once wrote a relapse after the last follow-up (the contract refused
+    # the cohort); such a draw is now rejected inside the generator like one that misses Figure 4
+    from cartrepro.contract import load_paper
+    from cartrepro.paths import SHIPPED_DATA_DIR
+    from cartrepro.reconstruct.cd22 import _meets_contract_rules
+
+    patients = load_paper(SHIPPED_DATA_DIR, "cd22")["patients"]
+    assert _meets_contract_rules(patients)
+    relapsed = patients.index[patients["relapse_day"].notna()][0]
+    broken = patients.copy()
+    broken.loc[relapsed, "relapse_day"] = broken.loc[relapsed, "last_followup_day"] + 20
+    assert not _meets_contract_rules(broken)

@@ -508,6 +508,22 @@ def _draw_timelines(rng: np.random.Generator, table: pd.DataFrame) -> dict[str, 
             "last_followup_day": last, "off_study": off}
 
 
+def _meets_contract_rules(candidate: pd.DataFrame) -> bool:
+    """No row breaks a cross-field rule of the data contract (e.g. a relapse after the last follow-up).
+
+    The timeline draw can put a fixed relapse day after a drawn last follow-up; such a draw is rejected like
+    one missing Figure 4, so an accepted seed always gives a cohort the contract accepts. (A draw the shipped
+    seed accepts meets the rules, so its cohort is unchanged.)
+    """
+    from cartrepro.contract import table_spec
+
+    frame = candidate[COLUMNS]
+    for rule in table_spec("cd22", "patients").rules:
+        if bool(rule.fails(frame).fillna(False).any()):
+            return False
+    return True
+
+
 def _figure4_ok(candidate: pd.DataFrame) -> bool:
     """The acceptance test of the search: Figures 4a-c at SPSS 3-decimal precision."""
     return all(c.evaluate(candidate).ok for c in FIGURE4_CONSTRAINTS)
@@ -779,7 +795,7 @@ def generate(seed: int = SEED) -> tuple[pd.DataFrame, Report]:
         for col, values in _draw_timelines(search_rng, table).items():
             candidate[col] = values
         candidate = _finalise(candidate)
-        return candidate if _figure4_ok(candidate) else None
+        return candidate if _figure4_ok(candidate) and _meets_contract_rules(candidate) else None
 
     candidate, draw = first_accepted(attempt, "Figures 4a-c", MAX_DRAWS)
 
