@@ -319,7 +319,7 @@ def overview(path: Path = ENSEMBLE_CSV) -> tuple[str, pd.DataFrame, pd.DataFrame
                 + "; ".join(f"{p}: {seeds[p]} admissible cohorts of {tried[p]} seeds tried" for p in seeds) + ".")
     rejected = {p: stamp[p].get("rejected", {}) for p in seeds}
     if any(rejected.values()):
-        sentence += " Seeds whose generator found no admissible cohort: " + "; ".join(
+        sentence += " Seeds without an admissible cohort (none found, or generation not finished): " + "; ".join(
             f"{p} {', '.join(sorted(r, key=int))}" for p, r in rejected.items() if r) + " (reasons in ensemble.json)."
     if any(n < TARGET_SEEDS for n in seeds.values()):
         sentence += (f" **A smaller table than intended** (the aim is {TARGET_SEEDS} admissible cohorts per paper; "
