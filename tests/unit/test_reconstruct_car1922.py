@@ -1,6 +1,7 @@
 """The shipped P1 cohort (clinical half) is exactly what the generator makes, and it honours the paper."""
 
 import pytest
+from regeneration import write_keeping_generation
 
 from cartrepro.analysis.car1922 import derive as derive
 from cartrepro.contract import validate
@@ -14,18 +15,7 @@ SHIPPED = SHIPPED_DATA_DIR / "car1922"
 @pytest.fixture(scope="module")
 def generation(tmp_path_factory):
     """``car1922.write`` into a fresh folder, and the (table, report) its one call of ``generate`` made."""
-    made = []
-
-    def generate(*args, **kwargs):
-        made.append(real(*args, **kwargs))
-        return made[-1]
-
-    real = car1922.generate
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(car1922, "generate", generate)
-        folder = car1922.write(tmp_path_factory.mktemp("regen"))
-    assert len(made) == 1
-    return folder, made[0]
+    return write_keeping_generation(car1922, tmp_path_factory.mktemp("regen"))
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from regeneration import write_keeping_generation
 
 from cartrepro.analysis.cd22 import derive as derive
 from cartrepro.contract import load_paper, validate
@@ -13,18 +14,7 @@ from cartrepro.reconstruct.framework import order_statistics
 @pytest.fixture(scope="module")
 def generation(tmp_path_factory):
     """``cd22.write`` into a fresh folder, and the (table, report) its one call of ``generate`` made."""
-    made = []
-
-    def generate(*args, **kwargs):
-        made.append(real(*args, **kwargs))
-        return made[-1]
-
-    real = cd22.generate
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cd22, "generate", generate)
-        folder = cd22.write(tmp_path_factory.mktemp("regen"))
-    assert len(made) == 1
-    return folder, made[0]
+    return write_keeping_generation(cd22, tmp_path_factory.mktemp("regen"))
 
 
 @pytest.fixture(scope="module")

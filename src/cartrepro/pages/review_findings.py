@@ -20,6 +20,12 @@ PAGES = {
 }
 
 
+#: the review ids (after their prefix) each computed sentence reads
+SCREEN_KEYS = ("n_analytes", "raw_hits_ball", "raw_hits_bnhl", "bh_survivors_ball", "bh_survivors_bnhl", "min_q_ball",
+               "min_q_bnhl", "overlap_observed", "overlap_expected", "overlap_p")
+CUTOFF_KEYS = ("auc_apparent", "auc_optimism_corrected", "cutoff_best_split_logrank_p", "cutoff_maxstat_p")
+
+
 def _link(section: str) -> str:
     stem, title = PAGES[section]
     return f"{{doc}}`{title} </notebooks/{stem}>`"
@@ -38,9 +44,7 @@ def _missing(records: Mapping, declared: Mapping[str, str], ids: list[str]) -> s
 
 
 def _screen(records: Mapping) -> str:
-    v = {k: _value(records, f"review_p1_screen_{k}") for k in (
-        "n_analytes", "raw_hits_ball", "raw_hits_bnhl", "bh_survivors_ball", "bh_survivors_bnhl", "min_q_ball",
-        "min_q_bnhl", "overlap_observed", "overlap_expected", "overlap_p")}
+    v = {k: _value(records, f"review_p1_screen_{k}") for k in SCREEN_KEYS}
     return (f"Of {v['n_analytes']} analytes, {v['raw_hits_ball']} (B-ALL) and {v['raw_hits_bnhl']} (B-NHL) reach "
             f"raw P < 0.05; after Benjamini-Hochberg {v['bh_survivors_ball']} and {v['bh_survivors_bnhl']} survive "
             f"at q < 0.05 (smallest q {v['min_q_ball']:.3g} and {v['min_q_bnhl']:.3g}). An overlap of "
@@ -49,8 +53,7 @@ def _screen(records: Mapping) -> str:
 
 
 def _cutoff(records: Mapping) -> str:
-    v = {k: _value(records, f"review_p1_mip3a_{k}") for k in (
-        "auc_apparent", "auc_optimism_corrected", "cutoff_best_split_logrank_p", "cutoff_maxstat_p")}
+    v = {k: _value(records, f"review_p1_mip3a_{k}") for k in CUTOFF_KEYS}
     return (f"The MIP3α training AUC of {v['auc_apparent']:.3f} falls to {v['auc_optimism_corrected']:.3f} after "
             f"Harrell's bootstrap optimism correction; the log-rank P of {v['cutoff_best_split_logrank_p']:.2g} at "
             f"the best data-chosen split becomes {v['cutoff_maxstat_p']:.3g} as a maximally selected log-rank "
@@ -67,11 +70,8 @@ def _alternatives(records: Mapping, paper: str) -> str:
 
 #: section -> (review ids it needs, sentence builder)
 SECTIONS = {
-    "screen": (["review_p1_screen_" + k for k in (
-        "n_analytes", "raw_hits_ball", "raw_hits_bnhl", "bh_survivors_ball", "bh_survivors_bnhl", "min_q_ball",
-        "min_q_bnhl", "overlap_observed", "overlap_expected", "overlap_p")], _screen),
-    "cutoff": (["review_p1_mip3a_" + k for k in (
-        "auc_apparent", "auc_optimism_corrected", "cutoff_best_split_logrank_p", "cutoff_maxstat_p")], _cutoff),
+    "screen": (["review_p1_screen_" + k for k in SCREEN_KEYS], _screen),
+    "cutoff": (["review_p1_mip3a_" + k for k in CUTOFF_KEYS], _cutoff),
     "p1_alternatives": (["review_p1_alt_flips", "review_p1_alt_conclusions"],
                         lambda r: _alternatives(r, "p1")),
     "p2_alternatives": (["review_p2_alt_flips", "review_p2_alt_conclusions"],
