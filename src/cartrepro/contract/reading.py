@@ -202,23 +202,24 @@ def convert_column(spec: ColumnSpec, raw: pd.Series) -> tuple[pd.Series, np.ndar
     """Convert raw cell texts to the column's dtype.
 
     Returns the typed column (missing and unconvertible cells as NA), a boolean mask of the unconvertible
-    cells, and the reason for each of them (aligned with ``np.flatnonzero(mask)``).
+    cells, and the reason for each of them (aligned with ``np.flatnonzero(mask)``). Works on the cells as a
+    NumPy array of ``str`` (one pass each; pandas' per-call overhead would dominate on a cohort's small tables).
     """
-    cells = raw.astype(str).str.strip()
-    empty = (cells == "").to_numpy()
+    cells = np.array([str(x).strip() for x in raw.to_numpy(dtype=object)], dtype=object)
+    empty = cells == ""
     n = len(cells)
     if spec.type in ("str", "category"):
-        typed = cells.astype("string").mask(empty)
+        typed = pd.Series(pd.array(np.where(empty, None, cells), dtype="string"), index=raw.index, name=raw.name)
         return typed, np.zeros(n, dtype=bool), np.array([], dtype=object)
     if spec.type == "bool":
-        lower = cells.str.lower()
-        true, false = (lower == "true").to_numpy(), (lower == "false").to_numpy()
+        lower = np.array([x.lower() for x in cells], dtype=object)
+        true, false = lower == "true", lower == "false"
         bad = ~(true | false | empty)
         values = pd.array(true, dtype="boolean")
         values[~(true | false)] = pd.NA
         issues = np.full(int(bad.sum()), "not true or false", dtype=object)
         return pd.Series(values, index=raw.index, name=raw.name), bad, issues
-    numbers = pd.to_numeric(cells.mask(empty, "nan"), errors="coerce").to_numpy(dtype=float)
+    numbers = pd.to_numeric(np.where(empty, "nan", cells), errors="coerce").astype(float, copy=False)
     finite = np.isfinite(numbers)
     if spec.type == "int":
         whole = finite & (numbers == np.floor(numbers))
@@ -226,7 +227,8 @@ def convert_column(spec: ColumnSpec, raw: pd.Series) -> tuple[pd.Series, np.ndar
     else:
         ok = finite
     bad = ~ok & ~empty
-    issues = _issue_for_number(cells[bad], finite[bad], whole_required=spec.type == "int")
+    issues = (_issue_for_number(pd.Series(cells[bad], dtype=object), finite[bad], whole_required=spec.type == "int")
+              if bad.any() else np.array([], dtype=object))
     values = np.where(ok, numbers, np.nan)
     typed = pd.Series(values, index=raw.index, name=raw.name, dtype="float64")
     if spec.type == "int":
