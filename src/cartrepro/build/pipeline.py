@@ -485,14 +485,25 @@ def _build_in(result: BuildResult, data_dir: Path, out_dir: Path, workers: int, 
     if _published_as(out_dir, build_key, result):
         _stop_kernels(started, complete=True)
         return result
-    _run_jobs(result.jobs, work, cache, workers, fresh_kernels, started)
+    stage = out_dir / ".stage"
+    renderer = Renderer(stage)
+    try:
+        # the renderer starts (and imports) once a core is free: near the end of the notebooks at the latest
+        _run_jobs(result.jobs, work, cache, workers, fresh_kernels, started, spare_core=renderer.start)
+        return _finish(result, out_dir, data_dir, papers, reference, build_key, stage, renderer)
+    finally:
+        renderer.close()
 
+
+def _finish(result: BuildResult, out_dir: Path, data_dir: Path, papers: set[str], reference: set[str],
+            build_key: str, stage: Path, renderer: Renderer) -> BuildResult:
+    """After the notebooks: score, stage the book source, render it (unless unchanged), publish."""
+    cache = out_dir / ".cache" / "notebooks"
     failed = [j for j in result.jobs if j.status == "failed"]
     if failed:
         lines = "\n".join(f"  notebook {j.stem} failed in {j.error}" for j in failed)
         raise BuildError(f"{len(failed)} notebook(s) failed; the previous site is unchanged:\n{lines}")
-
-    stage = out_dir / ".stage"
+    renderer.start()  # beside the scoring and staging, if no core was spare before
     records, declared = _collect(result.jobs, cache)
     card = _score(records, declared, reference, papers)
     _assemble(stage, result.jobs, cache, card, data_dir, reference, review=(records, declared))
@@ -503,7 +514,7 @@ def _build_in(result: BuildResult, data_dir: Path, out_dir: Path, workers: int, 
     if unchanged:
         _say("  book source unchanged since the published site: not re-rendered")
     else:
-        _render(stage)
+        _render(stage, renderer)
     with signals_deferred():
         _publish(stage, out_dir, records, card, result, render_key=None if unchanged else render_key,
                  build_key=build_key)
@@ -570,8 +581,11 @@ def _worker_init() -> None:
 
 
 def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int, fresh_kernels: bool = False,
-              kernels: tuple | None = None) -> None:
-    """Execute the pending notebooks; ``kernels``: the shared kernels the build started early, if any."""
+              kernels: tuple | None = None, spare_core=None) -> None:
+    """Execute the pending notebooks; ``kernels``: the shared kernels the build started early, if any.
+
+    ``spare_core()`` is called once fewer notebooks are left than kernels run them (a core is idle from then on).
+    """
     total = len(jobs)
     position = {j.stem: i for i, j in enumerate(jobs, 1)}
     for job in jobs:
@@ -584,8 +598,14 @@ def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int, fr
     _say(f"  executing {len(pending)} notebook(s), {min(workers, len(pending))} at a time ...")
     started = time.monotonic()
 
+    left = [len(pending)]
+    running = min(workers, len(pending))
+
     def finished(job: NotebookJob, ok: bool, error: str) -> None:
         job.seconds = time.monotonic() - started
+        left[0] -= 1
+        if spare_core is not None and 0 < left[0] < running:
+            spare_core()
         if ok:
             shutil.move(work / f"{job.stem}.ipynb", cache / f"{job.stem}.ipynb")
             (cache / f"{job.stem}.key").write_text(job.key)
@@ -657,7 +677,8 @@ def _run_in_shared_kernels(pending: list[NotebookJob], work: Path, workers: int,
 
 AFTER_EXECUTION_MODULES = ("cartrepro.ledger.record", "cartrepro.ledger.scorecard", "cartrepro.pages.scorecard",
                            "cartrepro.pages.downloads", "cartrepro.figures.glance", "cartrepro.figures.style",
-                           "cartrepro.build.results", "cartrepro.build.page_params")
+                           "cartrepro.build.results", "cartrepro.build.page_params", "cartrepro.pages.review_findings",
+                           "cartrepro.pages.inconsistencies", "cartrepro.analysis.review.ensemble")
 
 
 def _import_quietly(modules) -> None:
@@ -787,18 +808,57 @@ def _downloads(stage: Path, records, card, data_dir: Path, reference: set[str]) 
     write_downloads(stage / "src", records, card, data_dir, reference)
 
 
-def _render(stage: Path) -> None:
-    """Jupyter Book 1.x, never executing (execute_notebooks: off), warnings as errors."""
-    src = stage / "src"
+RENDER_ARGS = ("--warningiserror", "--nitpick", "--keep-going", "--quiet")
+
+
+class Renderer:
+    """The process that renders the book: Jupyter Book's ``build`` (:mod:`cartrepro.build.render`), started
+    ahead of time by :meth:`start` (its imports run while a core is free) and run by :meth:`render`.
+
+    :meth:`close` ends it when no render comes (the build failed, or the book source was unchanged). A signal
+    kills it with every other child (:func:`stop_children`).
+    """
+
+    def __init__(self, stage: Path):
+        self.stage = stage
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        if self.process is not None:
+            return
+        self.stage.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen([sys.executable, "-m", "cartrepro.build.render"], cwd=self.stage,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True)
+
+    def render(self) -> tuple[int, str]:
+        """Jupyter Book on ``stage/src`` into ``stage/_build``: (exit status, its output)."""
+        self.start()
+        command = ["build", str(self.stage / "src"), "--path-output", str(self.stage), *RENDER_ARGS]
+        out, err = self.process.communicate(json.dumps(command) + "\n")
+        return self.process.returncode, out + err
+
+    def close(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+
+
+def _render(stage: Path, renderer: Renderer | None = None) -> None:
+    """Jupyter Book 1.x, never executing (execute_notebooks: off), warnings as errors (``RENDER_ARGS``)."""
     # always from scratch: Sphinx writes e.g. `?v=` checksums on assets only when a previous render left them
     # in place, so an incremental render is not byte-identical to a fresh one
     shutil.rmtree(stage / "_build", ignore_errors=True)
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--path-output", str(stage),
-               "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
     _say("  rendering the book (Jupyter Book, strict) ...")
-    done = subprocess.run(command, capture_output=True, text=True, cwd=stage)
-    if done.returncode != 0:
-        log = (done.stdout + done.stderr).strip().splitlines()
+    renderer = renderer or Renderer(stage)
+    try:
+        status, output = renderer.render()
+    finally:
+        renderer.close()
+    if status != 0:
+        log = output.strip().splitlines()
         raise BuildError("Jupyter Book failed; the previous site is unchanged:\n" + "\n".join(log[-40:]))
 
 

@@ -1,0 +1,47 @@
+"""The render step alone (pipeline._render, the renderer process of build/render.py) on a one-page book: strict,
+a broken page fails it, a renderer that is not needed ends without leaving a process."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cartrepro.build.pipeline import BuildError, Renderer, _render
+from cartrepro.paths import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _one_page_book(stage: Path, page: str) -> Path:
+    src = stage / "src"
+    shutil.copytree(REPO_ROOT / "book" / "_static", src / "book" / "_static")
+    shutil.copy2(REPO_ROOT / "_config.yml", src / "_config.yml")
+    (src / "_toc.yml").write_text("format: jb-book\nroot: index\n")
+    (src / "index.md").write_text(page)
+    return stage
+
+
+def test_a_valid_page_renders_with_the_book_configuration(tmp_path):
+    stage = _one_page_book(tmp_path / ".stage", "# A page\n\nSome text, $x^2$.\n")
+    _render(stage)
+    html = (stage / "_build" / "html" / "index.html").read_text()
+    assert "A page" in html
+    assert (stage / "_build" / "html" / "_static" / "mathjax" / "tex-svg-full.js").is_file()  # our extension ran
+
+
+def test_a_broken_reference_fails_the_render_naming_it(tmp_path):
+    """Warnings are errors: one unknown document reference fails the whole render."""
+    stage = _one_page_book(tmp_path / ".stage", "# A page\n\nSee {doc}`nowhere`.\n")
+    with pytest.raises(BuildError) as failed:
+        _render(stage)
+    message = str(failed.value)
+    assert message.startswith("Jupyter Book failed; the previous site is unchanged")
+    assert "index.md:3: WARNING: unknown document: 'nowhere'" in message
+
+
+def test_a_renderer_started_for_nothing_ends_at_close(tmp_path):
+    renderer = Renderer(tmp_path / ".stage")
+    renderer.start()
+    process = renderer.process
+    renderer.close()
+    assert process.poll() is not None
