@@ -112,3 +112,29 @@ def test_a_failing_notebook_in_a_shared_kernel_names_its_cell_and_the_next_one_r
     assert jobs[1].status == "executed"
     out = json.loads((cache / "fine.ipynb").read_text())["cells"][0]["outputs"]
     assert out[0]["data"]["text/plain"] in ("False", ["False"]) and out[0]["execution_count"] == 1
+
+
+DRAWER = '''# %%
+from cartrepro.figures.style import new_figure
+
+fig, ax = new_figure()
+ax.plot([0, 1], [0, 1])
+ax.set_title("A figure")
+draws = []
+connection = fig.canvas.mpl_connect("draw_event", draws.append)
+
+# %%
+print(len(draws))
+'''
+
+
+def test_a_figure_is_shown_once_and_drawn_once_per_rendition_in_a_kernel(tmp_path):
+    """pyplot's hook after each cell would draw the figure once more for a window the inline backend has
+    not got; the page shows only figure_html's two PNGs (wide and phone), one draw each."""
+    for fresh in (True, False):
+        cells = json.loads(_run(tmp_path, f"drawer-{fresh}", {"drawer": DRAWER}, fresh=fresh)["drawer"])["cells"]
+        code = [c for c in cells if c["cell_type"] == "code" and "draws" in "".join(c["source"])]
+        outputs = code[0]["outputs"]
+        shown = [o for o in outputs if "cr-figure" in "".join(o.get("data", {}).get("text/html", ""))]
+        assert len(shown) == len(outputs) == 1 and "image/png" not in shown[0]["data"], outputs
+        assert "".join(code[1]["outputs"][0]["text"]) == "2\n", (fresh, code[1]["outputs"])

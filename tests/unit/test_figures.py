@@ -164,6 +164,33 @@ def test_pngs_are_byte_identical_across_draws():
     assert first == second
 
 
+def test_a_png_is_laid_out_once_and_drawn_once_and_the_figure_is_restored(monkeypatch):
+    """savefig of a figure with a layout engine lays it out again and draws it once without output first;
+    png_bytes saves it as just laid out (a second layout only when a title had to be wrapped)."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    layouts = []
+    execute = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: (layouts.append(fig), execute(self, fig)))
+    style.synthetic_mark(True)
+    fig = dot_groups({"CR": TIME[:5], "NR": TIME[5:]}, title="Figure 2b  expansion by response",
+                     ylabel="Expansion")
+    engine, size, dpi = fig.get_layout_engine(), tuple(fig.get_size_inches()), fig.dpi
+    draws = []
+    fig.canvas.mpl_connect("draw_event", draws.append)
+    style.png_bytes(fig)
+    assert (len(layouts), len(draws)) == (1, 1)
+    layouts.clear(), draws.clear()
+    narrow = style.png_bytes(fig, style.narrow_size(fig))
+    assert (len(layouts), len(draws)) == (2, 1)  # the title was wrapped: laid out again
+    assert int.from_bytes(narrow[16:20], "big") == round(style.NARROW_WIDTH * style.CSS_DPI * style.DENSITY)
+    assert fig.get_layout_engine() is engine and engine.get()["rect"] == (0, 0, 1, 1)
+    assert (tuple(fig.get_size_inches()), fig.dpi) == (size, dpi) and fig.axes[0].get_title("left").count("\n") == 0
+    layouts.clear()
+    fig.canvas.draw()  # the next draw lays it out again, at its own size
+    assert len(layouts) == 1
+
+
 def test_an_undescribed_figure_gets_a_caption_from_its_titles_and_its_plotted_data():
     fig, ax = plt.subplots()
     ax.plot([1, 2, 3], [4, 5, 6], label="series")

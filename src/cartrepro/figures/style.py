@@ -28,6 +28,7 @@ import io
 import re
 import textwrap
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib as mpl
@@ -220,32 +221,68 @@ def _relayout(fig: Figure, bottom: float = 0.0) -> None:
 def png_bytes(fig: Figure, size: tuple[float, float] | None = None, *, mark: bool | None = None) -> bytes:
     """The figure as a 2x PNG, at ``size`` inches (default: its own), with the mark when switched on.
 
-    The figure is left as it was (size, titles and artists restored).
+    The figure is laid out once at the PNG's size and pixel density (again only when a title had to be
+    wrapped), and saved as laid out: savefig would otherwise run the layout engine once more, with a draw
+    that renders nothing before the one that does. Laying out at the PNG's density lets that draw reuse the
+    text measurements of the layout. The figure's size, density, titles and artists are restored; a
+    constrained-layout figure is laid out again by its next draw (nothing is drawn here in vain), any other
+    one is laid out again here.
     """
     mark = marks_synthetic() if mark is None else mark
-    original = tuple(fig.get_size_inches())
+    original, original_dpi = tuple(fig.get_size_inches()), fig.dpi
     target = size or original
     note_room = 0.24 if mark else 0.0  # inches kept free at the bottom for the note
     bottom = note_room / (target[1] + note_room)
+    engine = fig.get_layout_engine()
+    constrained = isinstance(engine, ConstrainedLayoutEngine)
     titles, artists = [], []
     try:
         fig.set_size_inches(target[0], target[1] + note_room)
+        if constrained:
+            fig.set_dpi(CSS_DPI * DENSITY)
         _relayout(fig, bottom)
         titles = _wrap_titles(fig, target[0])
         if titles:
             _relayout(fig, bottom)
         artists = _add_mark(fig) if mark else []
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=CSS_DPI * DENSITY, metadata={"Software": None},
-                    facecolor="white")
+        with _laid_out(fig):
+            fig.savefig(buffer, format="png", dpi=CSS_DPI * DENSITY, metadata={"Software": None},
+                        facecolor="white")
         return buffer.getvalue()
     finally:
         for artist in artists:
             artist.remove()
         for ax, loc, text in titles:
             ax.set_title(text, loc=loc)
+        fig.set_dpi(original_dpi)
         fig.set_size_inches(*original)
-        _relayout(fig)
+        if constrained:
+            engine.set(rect=(0, 0, 1, 1))
+            fig.stale = True
+        else:
+            _relayout(fig)
+
+
+@contextmanager
+def _laid_out(fig: Figure):
+    """The figure without a layout engine for the time of a savefig: it was just laid out, and with no
+    engine savefig neither lays it out again nor draws it once without output before the real draw."""
+    engine = fig.get_layout_engine()
+    if engine is None:
+        yield
+        return
+    # None means no engine unless the rc settings ask for one ("none" would keep a placeholder engine, and
+    # savefig's extra draw with it)
+    if mpl.rcParams["figure.autolayout"] or mpl.rcParams["figure.constrained_layout.use"]:
+        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+    else:
+        fig.set_layout_engine(None)
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)
 
 
 def narrow_size(fig: Figure) -> tuple[float, float]:
@@ -350,6 +387,10 @@ def register() -> bool:
     formatters["text/html"].for_type(Figure, figure_html)
     for mime in ("image/png", "image/svg+xml", "image/jpeg", "application/pdf"):
         formatters[mime].type_printers.pop(Figure, None)
+    if "inline" in mpl.get_backend():
+        # pyplot's own hook after each cell draws every changed figure for a window that the inline backend
+        # does not have; the figures are shown once, after it, through figure_html, which draws its PNGs
+        plt.uninstall_repl_displayhook()
     return True
 
 
