@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import hypergeom
 
 from cartrepro.analysis.results import Results
 from cartrepro.stats.multiplicity import bh_adjust
@@ -66,6 +65,8 @@ def overlap_p(n_total: int, hits_a: int, hits_b: int, overlap: int) -> tuple[flo
     """
     if not 0 <= overlap <= min(hits_a, hits_b) or max(hits_a, hits_b) > n_total:
         raise ValueError(f"impossible overlap: {overlap} of {hits_a} and {hits_b} hits among {n_total}")
+    from scipy.stats import hypergeom  # here: the build imports this package for the ensemble sentence only
+
     return hits_a * hits_b / n_total, float(hypergeom.sf(overlap - 1, n_total, hits_a, hits_b))
 
 
