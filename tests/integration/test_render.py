@@ -1,5 +1,5 @@
-"""The render step alone (pipeline._render, the renderer process of build/render.py) on a one-page book: strict,
-a broken page fails it, a renderer that is not needed ends without leaving a process."""
+"""The render step (pipeline._render, the renderer process of build/render.py): strict, a broken page fails it,
+a renderer that is not needed ends without leaving a process, the parallel write gives the serial render's bytes."""
 
 import shutil
 from pathlib import Path
@@ -45,3 +45,22 @@ def test_a_renderer_started_for_nothing_ends_at_close(tmp_path):
     process = renderer.process
     renderer.close()
     assert process.poll() is not None
+
+
+def test_the_parallel_write_gives_the_serial_render_byte_for_byte(built_book, tmp_path, monkeypatch):
+    """The book's staged source rendered again with every page written in one process (Sphinx without -j):
+    every file of the site is the same bytes as the build's (parallel write, build/render.py)."""
+    out, _ = built_book
+    stage = tmp_path / ".stage"
+    shutil.copytree(out / ".stage" / "src", stage / "src")
+    monkeypatch.setenv("CARTREPRO_SERIAL_RENDER", "1")
+    _render(stage)
+
+    def site(html: Path) -> dict[str, bytes]:
+        # .buildinfo hashes the configuration, which names the stage's absolute paths
+        return {p.relative_to(html).as_posix(): p.read_bytes() for p in sorted(html.rglob("*"))
+                if p.is_file() and p.name != ".buildinfo"}
+
+    parallel, serial = site(out / "html"), site(stage / "_build" / "html")
+    assert parallel.keys() == serial.keys()
+    assert [name for name in parallel if parallel[name] != serial[name]] == []

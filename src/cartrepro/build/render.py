@@ -6,15 +6,22 @@ costs more than a second of one core, and none of it depends on the book source.
 so those imports run beside the last notebook, the scoring and the staging instead of after them.
 
 The process imports, then reads one line on standard input: the arguments of the ``jupyter-book`` program as a
-JSON list. It runs Jupyter Book's own command line with them, exactly what the ``jupyter-book`` program runs
-(same code, same configuration, same output); its exit status is Jupyter Book's. An empty line or the end of
-its input (the build failed, or the staged book needs no render) ends it at once with status 0.
+JSON list. It runs Jupyter Book's own command line with them, what the ``jupyter-book`` program runs (same
+code, same configuration, same output); its exit status is Jupyter Book's. An empty line or the end of its
+input (the build failed, or the staged book needs no render) ends it at once with status 0.
+
+One difference: Sphinx writes the pages in ``WRITE_PROCESSES`` processes (its ``-j``, which the ``jupyter-book``
+program does not offer) while it reads them in one. Sphinx's parallel write forks after the main process
+resolved a fixed chunk of pages, and each page is written from its own resolved tree, so the bytes do not depend
+on timing; its parallel read would merge the readers' environments in the order they finish, so it stays off.
+A test builds the site both ways and compares every file.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import warnings
 
@@ -54,10 +61,38 @@ def warm_up() -> None:
                 pass
 
 
+#: Sphinx's ``-j`` for writing pages: the main process and two writers (a constant: the same chunks of pages on
+#: every machine)
+WRITE_PROCESSES = 3
+
+
+def write_in_parallel(processes: int = WRITE_PROCESSES) -> None:
+    """Make Jupyter Book's render write the pages in ``processes`` processes and read them in one."""
+    import jupyter_book.sphinx
+    from sphinx.application import Sphinx
+
+    build_sphinx = jupyter_book.sphinx.build_sphinx
+    is_parallel_allowed = Sphinx.is_parallel_allowed
+
+    def with_jobs(*args, **kwargs):
+        kwargs["jobs"] = processes
+        return build_sphinx(*args, **kwargs)
+
+    def write_only(self, typ: str) -> bool:
+        # reading in one process is Sphinx's own fallback; asked here, it also does not warn about extensions
+        # that do not declare themselves safe for parallel reading (a warning is an error in the strict render)
+        return typ != "read" and is_parallel_allowed(self, typ)
+
+    jupyter_book.sphinx.build_sphinx = with_jobs  # the command imports it from there when it runs
+    Sphinx.is_parallel_allowed = write_only
+
+
 def main() -> None:
     import jupyter_book.cli.main
 
     warm_up()
+    if os.environ.get("CARTREPRO_SERIAL_RENDER", "") in ("", "0"):
+        write_in_parallel()
     line = sys.stdin.readline()
     if not line.strip():
         sys.exit(0)
