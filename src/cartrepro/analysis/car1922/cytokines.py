@@ -59,21 +59,36 @@ def peak_table(cytokines: pd.DataFrame, patients: pd.DataFrame, cohort: str, ana
     """
     key = analyte_key(analyte)
     mask = ((cytokines["timepoint"] == timepoint) & (cytokines["cohort"] == cohort)).to_numpy(dtype=bool)
-    sub = cytokines[mask]
-    names = sub["analyte"].astype(str)
-    keys = {name: analyte_key(name) for name in names.unique()}
-    sub = sub[(names.map(keys) == key).to_numpy(dtype=bool)]
-    sub = (sub.sort_values(["patient_id", "sample_id"], kind="mergesort")
-           .drop_duplicates("patient_id")[["patient_id", "fold_change"]])
-    info = patients.assign(group=derive.response_group(patients, window_months))[
-        ["patient_id", "group", "disease", "pfs_day", "pfs_event"]]
-    return sub.merge(info, on="patient_id", how="left", validate="one_to_one").reset_index(drop=True)
+    rows = np.flatnonzero(mask)
+    names = cytokines["analyte"].astype(str).to_numpy(dtype=object)[rows]
+    keys = {name: analyte_key(name) for name in set(names.tolist())}
+    rows = rows[np.array([keys[name] == key for name in names], dtype=bool)]
+    # the first specimen of each patient in (patient_id, sample_id) order: a stable sort on the codes of the
+    # sorted distinct ids (the order of sorting the strings), done in NumPy (pandas' sort and drop_duplicates
+    # cost more than the data on a cohort's small tables; this function runs for every analyte of every page)
+    patient_code, patient_ids = pd.factorize(cytokines["patient_id"].to_numpy(dtype=object)[rows], sort=True)
+    sample_code = pd.factorize(cytokines["sample_id"].to_numpy(dtype=object)[rows], sort=True)[0]
+    order = np.lexsort((sample_code, patient_code))
+    first = order[np.r_[True, patient_code[order][1:] != patient_code[order][:-1]]] if order.size else order
+    picked = rows[first]
+    if not patients["patient_id"].is_unique:  # not contract-valid: the merge names the problem
+        sub = cytokines.iloc[picked][["patient_id", "fold_change"]].reset_index(drop=True)
+        info = patients.assign(group=derive.response_group(patients, window_months))[
+            ["patient_id", "group", "disease", "pfs_day", "pfs_event"]]
+        return sub.merge(info, on="patient_id", how="left", validate="one_to_one").reset_index(drop=True)
+    columns = {name: cytokines[name].array.take(picked) for name in ("patient_id", "fold_change")}
+    at = pd.Index(patients["patient_id"]).get_indexer(columns["patient_id"])  # -1: no such patient (all NA)
+    info = {"group": derive.response_group(patients, window_months).array}
+    info |= {name: patients[name].array for name in ("disease", "pfs_day", "pfs_event")}
+    columns |= {name: values.take(at, allow_fill=True) for name, values in info.items()}
+    return pd.DataFrame(columns)
 
 
 def split(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(NR/ER values, remission values) of a :func:`peak_table`."""
-    return (frame.loc[frame["group"] == "nr_er", "fold_change"].to_numpy(float),
-            frame.loc[frame["group"] == "remission", "fold_change"].to_numpy(float))
+    group = frame["group"].astype("string").to_numpy(dtype=object, na_value="")
+    values = frame["fold_change"].to_numpy(float)
+    return values[group == "nr_er"], values[group == "remission"]
 
 
 def labelled_specimens(cytokines: pd.DataFrame, patients: pd.DataFrame, *, cohort: str = "training",

@@ -43,13 +43,14 @@ def response_group(patients: pd.DataFrame, window_months: float = 6.0) -> pd.Ser
     window), which is what the printed shares 30.8% / 69.2% (B-ALL) and 41.9% / 58.1% (B-NHL) require.
     """
     window_days = window_months * DAYS_PER_MONTH
-    outcome = patients["outcome"].astype("string")
-    relapse_day = patients["relapse_day"].astype("Float64")
-    early = (outcome == "relapse") & (relapse_day <= window_days).fillna(False)
-    group = pd.Series(pd.NA, index=patients.index, dtype="string")
+    outcome = patients["outcome"].astype("string").to_numpy(dtype=object, na_value="")
+    relapse_day = patients["relapse_day"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    relapse = outcome == "relapse"
+    early = relapse & (relapse_day <= window_days)  # a missing day compares False: not early
+    group = np.full(len(outcome), None, dtype=object)
     group[(outcome == "no_response") | early] = "nr_er"
-    group[(outcome == "remission") | ((outcome == "relapse") & ~early)] = "remission"
-    return group
+    group[(outcome == "remission") | (relapse & ~early)] = "remission"
+    return pd.Series(pd.array(group, dtype="string"), index=patients.index)
 
 
 def relapse_window(patients: pd.DataFrame, width_months: float = 6.0, n_closed: int = 4) -> pd.Series:
