@@ -19,6 +19,10 @@ SRC_DIR = REPO_ROOT / "src" / "cartrepro"
 #: notebook file prefix -> the paper folder of the data contract it reads
 PAPER_OF_PREFIX = {"p1": "car1922", "p2": "cd22"}
 
+#: the environment variable through which a build tells the notebooks it runs which paper folders it validated:
+#: the path of the JSON file of ``contract.core.write_validated`` (read by ``contract.load_paper``)
+VALIDATED_ENV = "CARTREPRO_VALIDATED"
+
 
 def resolve_data_dir(data_dir: str | Path) -> Path:
     """A data folder given relative to the repository root (the notebooks' default) or absolute."""

@@ -157,16 +157,18 @@ class KernelPool:
     """``workers`` daemon threads, each starting a SharedKernel at once and then working through the tasks
     submitted, in order (the kernels warm up while the build still validates and hashes).
 
+    ``env``: variables set in the kernels' environment (e.g. the build's record of the data it validated).
     ``run_one(kernel, task)`` returns (ok, error, kernel still usable); each result is put on ``done`` as
     ``(task, ok, error)``. A kernel that could not be set up or that died is replaced for the next task.
     :meth:`close` lets the threads stop their kernels once the submitted tasks are done.
     """
 
-    def __init__(self, workers: int, scratch: str, log_dir: Path, modules: list[str], run_one: Callable):
+    def __init__(self, workers: int, scratch: str, log_dir: Path, modules: list[str], run_one: Callable,
+                 env: dict[str, str] | None = None):
         self.todo: queue.Queue = queue.Queue()
         self.done: queue.Queue = queue.Queue()
         self.scratch, self.log_dir, self.modules, self.run_one = scratch, log_dir, modules, run_one
-        self.env = dict(os.environ)
+        self.env = {**os.environ, **(env or {})}  # ``env``: set for the kernels only, not for this process
         self.env.setdefault("PYTHONHASHSEED", "0")
         self.env.setdefault("SOURCE_DATE_EPOCH", "0")
         papermill_log = logging.getLogger("papermill")  # its warnings went to a worker's log, not the terminal

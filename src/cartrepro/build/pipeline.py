@@ -40,10 +40,12 @@ from cartrepro.paths import (
     REPO_ROOT,
     SHIPPED_DATA_DIR,
     SRC_DIR,
+    VALIDATED_ENV,
     folder_digest,
     is_shipped_cohort,
 )
 
+VALIDATED_FILE = "validated.json"  # in .work/: what the build validated, handed to the kernels (VALIDATED_ENV)
 PIPELINE_VERSION = "1"  # bump when a change in build/ changes what an executed notebook holds (build/ is not hashed)
 BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIR = "book"
@@ -274,18 +276,22 @@ def _ipc_kernel_manager(socket_dir: str):
     return IPCKernelManager
 
 
-def execute_notebook(source: str, output: str, parameters: dict, scratch: str | None = None) -> tuple[bool, str]:
+def execute_notebook(source: str, output: str, parameters: dict, scratch: str | None = None,
+                     validated: str | None = None) -> tuple[bool, str]:
     """Convert a text notebook to .ipynb (in the build folder, never in place) and run it with papermill.
 
     Runs in a worker process. The kernel's own chatter (stderr) goes to ``<output>.log`` beside the
     executed notebook. Returns (ok, error message naming the failing cell of the text notebook).
     ``scratch``: the folder for the kernel's sockets and connection file (the build's, removed by it).
+    ``validated``: the build's record of the data it validated (the kernel's ``load_paper`` reads it).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    if validated:
+        os.environ[VALIDATED_ENV] = validated
     out = Path(output)
     converted = _converted(source, out)
     log = out.with_suffix(".log")
@@ -404,7 +410,12 @@ def _validated_papers(data_dir: Path, out_dir: Path) -> set[str]:
 
     A report that passed is kept (``.cache/validation.json``) under the digest of the data and of the contract
     code: the same data is not validated twice (validation and its imports are most of a no-change rebuild).
+    What it vouches for (each paper folder's file digest and warnings: ``contract.validated_record``) is
+    written to ``.work/validated.json``, which the notebooks' kernels are pointed at (``VALIDATED_ENV``): their
+    ``load_paper`` then skips checking the same bytes again.
     """
+    handed = out_dir / ".work" / VALIDATED_FILE
+    handed.unlink(missing_ok=True)  # a previous build's: never vouches for this one's data
     digest = hashlib.sha256(PIPELINE_VERSION.encode() + folder_digest(data_dir).encode())
     for path in sorted([*(SRC_DIR / "contract").rglob("*.py"), SRC_DIR / "paths.py"]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -422,12 +433,19 @@ def _validated_papers(data_dir: Path, out_dir: Path) -> set[str]:
             report = exc.report
         if not report.ok:
             raise BuildError("the data does not meet the contract:\n" + report.format())
+        from cartrepro.contract.core import validated_record
+
         kept = {"key": digest.hexdigest(), "papers": sorted(report.papers),
-                "warnings": report.format() if report.warnings else ""}
+                "warnings": report.format() if report.warnings else "", "validated": validated_record(report)}
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(json.dumps(kept, indent=1))
     if kept["warnings"]:
         _say(kept["warnings"])
+    if kept.get("validated"):
+        from cartrepro.contract.core import write_validated
+
+        handed.parent.mkdir(parents=True, exist_ok=True)
+        write_validated(handed, data_dir, kept["validated"])
     return set(kept["papers"])
 
 
@@ -630,7 +648,8 @@ def _start_kernels(jobs: list[NotebookJob], work: Path, workers: int, sources) -
     scratch = tempfile.mkdtemp(prefix="crk-")  # kernels' sockets and connection files, removed whatever happens
     try:
         pool = KernelPool(workers, scratch, work, notebook_imports(sources),
-                          lambda kernel, job: _execute_in(kernel, job, work))
+                          lambda kernel, job: _execute_in(kernel, job, work),
+                          env={VALIDATED_ENV: str(work / VALIDATED_FILE)})
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -704,7 +723,7 @@ def _run_in_fresh_kernels(pending: list[NotebookJob], work: Path, workers: int, 
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             futures = {pool.submit(execute_notebook, str(j.source), str(work / f"{j.stem}.ipynb"), j.parameters,
-                                   scratch): j for j in pending}
+                                   scratch, str(work / VALIDATED_FILE)): j for j in pending}
         finally:
             if blocked:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

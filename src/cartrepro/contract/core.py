@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import logging
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from cartrepro.paths import note_loaded
+from cartrepro.paths import VALIDATED_ENV, note_loaded
 
 from .problems import ContractError, Problem, Severity, ValidationReport
 from .reading import RawTable, convert_column, empty_column, read_table
@@ -191,13 +194,10 @@ def _rule_problems(table: _Table) -> list[Problem]:
     return problems
 
 
-def _check_table(spec: TableSpec, path: Path) -> tuple[list[Problem], _Table | None]:
-    raw, problems = read_table(path, spec.file)
-    if raw is None:
-        return problems, None
+def _typed_table(spec: TableSpec, raw: RawTable) -> tuple[_Table, list[tuple[str, np.ndarray, np.ndarray]]]:
+    """The table with its columns converted to the contract's dtypes (absent optional columns all missing),
+    and each converted column's unconvertible cells with their reasons."""
     present = list(raw.frame.columns)
-    problems += _header_problems(spec, present)
-
     n = len(raw.frame)
     ids = np.full(n, None, dtype=object)
     if spec.label_column and spec.label_column in raw.frame:
@@ -216,7 +216,16 @@ def _check_table(spec: TableSpec, path: Path) -> tuple[list[Problem], _Table | N
     for c in spec.columns:  # optional columns absent from the file: all missing
         if c.name not in typed_columns and not c.required:
             typed_columns[c.name], bad[c.name] = empty_column(c, n), np.zeros(n, dtype=bool)
-    table = _Table(spec, raw, pd.DataFrame(typed_columns), bad, ids)
+    return _Table(spec, raw, pd.DataFrame(typed_columns), bad, ids), unconvertible
+
+
+def _check_table(spec: TableSpec, path: Path, data: bytes | None = None) -> tuple[list[Problem], _Table | None]:
+    raw, problems = read_table(path, spec.file, data)
+    if raw is None:
+        return problems, None
+    present = list(raw.frame.columns)
+    problems += _header_problems(spec, present)
+    table, unconvertible = _typed_table(spec, raw)
 
     cells: list[Problem] = []
     for name, mask, issues in unconvertible:
@@ -277,18 +286,43 @@ def _sort_problems(spec: TableSpec, problems: list[Problem], table: _Table | Non
     return sorted(problems, key=lambda p: (p.row is not None, p.row or 0, rank.get(p.column or "", -1)))
 
 
-def _check_paper(data_dir: Path, paper: str) -> tuple[list[Problem], dict[str, _Table]]:
-    folder = data_dir / paper
-    specs = paper_tables(paper)
+def _paper_files(folder: Path, specs: list[TableSpec]) -> tuple[dict[str, bytes | None], list[str], str]:
+    """The bytes of each contract table present in a paper folder (None: present but unreadable), the other
+    CSV files' names, and the digest of both: what the contract check and the load of the folder depend on."""
     known = {f"{s.name}.csv" for s in specs}
     others = sorted(
         p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv" and p.name not in known
     )
+    blobs: dict[str, bytes | None] = {}
+    digest = hashlib.sha256(b"cartrepro paper folder 1\0")
+    for spec in specs:
+        path = folder / f"{spec.name}.csv"
+        if not path.is_file():
+            digest.update(f"{spec.name}: absent\0".encode())
+            continue
+        try:
+            blobs[spec.name] = path.read_bytes()
+        except OSError:
+            blobs[spec.name] = None
+        data = blobs[spec.name]
+        digest.update(f"{spec.name}: {'unreadable' if data is None else len(data)}\0".encode() + (data or b""))
+    for name in others:
+        digest.update(f"other: {name}\0".encode())
+    return blobs, others, digest.hexdigest()
+
+
+def _check_paper(data_dir: Path, paper: str) -> tuple[list[Problem], dict[str, _Table], str]:
+    """The problems and tables of one paper folder, and the digest of the files checked (:func:`_paper_files`:
+    each file is read once, so the digest is of the very bytes checked)."""
+    folder = data_dir / paper
+    specs = paper_tables(paper)
+    known = {f"{s.name}.csv" for s in specs}
+    blobs, others, digest = _paper_files(folder, specs)
     by_file: dict[str, list[Problem]] = {s.file: [] for s in specs}
     tables: dict[str, _Table] = {}
     for spec in specs:
         path = folder / f"{spec.name}.csv"
-        if not path.is_file():
+        if spec.name not in blobs:
             if spec.name in REQUIRED_TABLES.get(paper, ()):
                 guess = _suggest(f"{spec.name}.csv", others)
                 by_file[spec.file].append(
@@ -304,7 +338,7 @@ def _check_paper(data_dir: Path, paper: str) -> tuple[list[Problem], dict[str, _
                     )
                 )
             continue
-        by_file[spec.file], table = _check_table(spec, path)
+        by_file[spec.file], table = _check_table(spec, path, blobs[spec.name])
         if table is not None:
             tables[spec.name] = table
     for spec in specs:  # references once every table of the paper is read
@@ -325,7 +359,7 @@ def _check_paper(data_dir: Path, paper: str) -> tuple[list[Problem], dict[str, _
                 "the file is not part of the contract; it is ignored",
             )
         )
-    return problems, tables
+    return problems, tables, digest
 
 
 def _require_dir(data_dir: Path) -> None:
@@ -394,10 +428,11 @@ def _check(data_dir: PathLike) -> tuple[ValidationReport, dict[str, dict[str, _T
                     )
                 )
     tables: dict[str, dict[str, _Table]] = {}
+    digests: dict[str, str] = {}
     for paper in papers:
-        found, tables[paper] = _check_paper(data_dir, paper)
+        found, tables[paper], digests[paper] = _check_paper(data_dir, paper)
         problems += found
-    return ValidationReport(data_dir, papers, problems), tables
+    return ValidationReport(data_dir, papers, problems, digests), tables
 
 
 def _typed(tables: dict[str, _Table]) -> dict[str, pd.DataFrame]:
@@ -423,6 +458,10 @@ def load_paper(data_dir: PathLike, paper: str) -> dict[str, pd.DataFrame] | None
     Raises `ContractError` listing every problem when the folder is present but breaks the contract.
     Integers are ``Int64``, floats ``float64``, booleans ``boolean``, texts and categories ``string``;
     missing cells are NA. Columns keep the file's order (non-contract columns are dropped).
+
+    In a notebook run by ``cartrepro build``, the folder's bytes were checked by the build already: when they
+    are unchanged (same digest, same contract code) they are converted without being checked again
+    (:func:`_load_validated`); changed data, or a run outside a build, is checked as always.
     """
     if paper not in PAPERS:
         raise ValueError(f"unknown paper folder {paper!r}; expected one of {', '.join(PAPERS)}")
@@ -430,13 +469,80 @@ def load_paper(data_dir: PathLike, paper: str) -> dict[str, pd.DataFrame] | None
     _require_dir(data_dir)
     if not (data_dir / paper).is_dir():
         return None
-    problems, tables = _check_paper(data_dir, paper)
+    trusted = _load_validated(data_dir, paper)
+    if trusted is not None:
+        return trusted
+    problems, tables, _ = _check_paper(data_dir, paper)
     report = ValidationReport(data_dir, (paper,), problems)
     if not report.ok:
         raise ContractError(report)
     _log_warnings(report)
     note_loaded(data_dir, paper)
     return _typed(tables)
+
+
+@lru_cache(maxsize=1)
+def _contract_code_digest() -> str:
+    """SHA-256 of the contract's own source files (the code that gave a verdict) and of ``paths.py``."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted([*root.glob("*.py"), root.parent / "paths.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def validated_record(report: ValidationReport) -> dict[str, dict]:
+    """What a build that validated a cohort hands the notebooks it runs, per paper folder of a report with no
+    error: the digest of the files checked (:func:`_paper_files`), the contract code's digest and the warnings
+    that :func:`load_paper` logs (the folder's own, as text). JSON-ready; see :func:`write_validated`."""
+    if not report.ok:
+        raise ValueError("only a report without errors vouches for its data")
+    return {paper: {"digest": report.digests[paper], "code": _contract_code_digest(),
+                    "warnings": [str(p) for p in report.warnings if p.file.startswith(f"{paper}/")]}
+            for paper in report.papers}
+
+
+def write_validated(path: Path, data_dir: PathLike, record: dict[str, dict]) -> None:
+    """Write ``record`` (:func:`validated_record` of ``data_dir``) to ``path``, keyed by each paper folder's
+    resolved path, for :func:`load_paper` in a process whose :data:`VALIDATED_ENV` names ``path``."""
+    folders = {str((Path(data_dir) / paper).resolve()): entry for paper, entry in record.items()}
+    path.write_text(json.dumps(folders, indent=1, sort_keys=True))
+
+
+def _load_validated(data_dir: Path, paper: str) -> dict[str, pd.DataFrame] | None:
+    """The typed tables of a paper folder whose bytes a build already validated, without checking them again;
+    None (check them) unless :data:`VALIDATED_ENV` names a record of this folder whose file digest equals
+    that of the bytes read now and whose contract code digest equals this code's.
+
+    A build validates the cohort once and then runs every notebook, each calling :func:`load_paper`; the
+    digest makes the skip safe: the frames are built from the very bytes hashed, by the same conversion as
+    the full check (:func:`_typed_table`), and data changed since the build's check (or run outside a build,
+    e.g. by papermill directly) is checked as always. The warnings the check gave are logged again.
+    """
+    where = os.environ.get(VALIDATED_ENV)
+    if not where:
+        return None
+    try:
+        entry = json.loads(Path(where).read_text()).get(str((data_dir / paper).resolve()))
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(entry, dict) or entry.get("code") != _contract_code_digest():
+        return None
+    specs = paper_tables(paper)
+    blobs, _, digest = _paper_files(data_dir / paper, specs)
+    if digest != entry.get("digest") or any(data is None for data in blobs.values()):
+        return None
+    tables: dict[str, pd.DataFrame] = {}
+    for spec in specs:
+        if spec.name in blobs:
+            raw, _ = read_table(data_dir / paper / f"{spec.name}.csv", spec.file, blobs[spec.name])
+            if raw is None:
+                return None
+            tables[spec.name] = _typed_table(spec, raw)[0].typed
+    for text in entry.get("warnings", ()):
+        log.warning("data contract: %s", text)
+    note_loaded(data_dir, paper)
+    return tables
 
 
 def validate_and_load(data_dir: PathLike) -> tuple[ValidationReport, dict[str, dict[str, pd.DataFrame]]]:

@@ -67,6 +67,8 @@ class ValidationReport:
     data_dir: Path
     papers: tuple[str, ...]
     problems: list[Problem] = field(default_factory=list)
+    #: per paper folder checked, the digest of the files checked (what a build hands its notebooks)
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

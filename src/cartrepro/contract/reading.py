@@ -49,8 +49,9 @@ def _problem(file: str, issue: str, expected: str, severity: Severity = "error",
     return Problem(severity, file, row, None, column, None, expected, issue)
 
 
-def read_table(path: Path, file: str) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path`` as a contract CSV; return the table (None if unreadable) and the problems found.
+def read_table(path: Path, file: str, data: bytes | None = None) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` as a contract CSV (``data``: its bytes, when already read); return the table (None if
+    unreadable) and the problems found.
 
     The steps: decode the bytes as UTF-8 (:func:`_decode`), split the text into CSV rows
     (:func:`_csv_rows`), keep the data rows that have one value per column (:func:`_data_rows`), and keep
@@ -58,10 +59,11 @@ def read_table(path: Path, file: str) -> tuple[RawTable | None, list[Problem]]:
     cannot go on returns None.
     """
     problems: list[Problem] = []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [_problem(file, f"the file cannot be read ({exc.strerror})", "a readable CSV file")]
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, [_problem(file, f"the file cannot be read ({exc.strerror})", "a readable CSV file")]
     text = _decode(data, file, problems)
     rows = None if text is None else _csv_rows(text, file, problems)
     if rows is None:
