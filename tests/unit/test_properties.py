@@ -9,8 +9,8 @@ parameters. Properties:
 * definitions hold: the Fig 4a/4b analysis set holds only CR/CRi patients transplanted in remission (no
   relapse on or before the HCT day); Fig 4c holds exactly the CR/CRi patients; the counts of 4a add up.
 
-Draw counts: the ``default`` Hypothesis profile of ``strategies.py`` (``make test``: 20 draws through every
-page, 80 through the P2 pages, about a minute of CPU here); the nightly size, 1,000 and 4,000
+Draw counts: the ``default`` Hypothesis profile of ``strategies.py`` (``make test``: 24 draws through every
+page, 96 through the P2 pages; with the invariances about 50 s of CPU here); the nightly size, 1,000 and 4,000
 draws:
 
     CARTREPRO_HYPOTHESIS_PROFILE=nightly .venv/bin/python -m pytest tests/unit/test_properties.py -p no:cacheprovider

@@ -28,23 +28,23 @@ def complete_remission(patients: pd.DataFrame) -> pd.Series:
 
 def _first_event(patients: pd.DataFrame, origin: pd.Series) -> pd.DataFrame:
     """Time from ``origin`` to the first of relapse or death (else last follow-up), for ``patients``."""
-    relapse = patients["relapse_day"].astype("Float64")
-    death = patients["death_day"].astype("Float64")
-    last = patients["last_followup_day"].astype("Float64")
+    def days(values) -> np.ndarray:  # missing as NaN, which compares False and is skipped by fmin
+        return pd.Series(values, index=patients.index).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+    start = days(origin)
+    relapse, death, last = (days(patients[c]) for c in ("relapse_day", "death_day", "last_followup_day"))
     # a relapse or death before the origin does not belong to this analysis (a pre-HCT relapse would not
     # be followed by an HCT in this cohort, but user data may hold it: it is reported, not used)
-    relapse = relapse.where(relapse >= origin)
-    death = death.where(death >= origin)
-    first = pd.concat([relapse, death], axis=1).min(axis=1, skipna=True)
-    event = first.notna()
-    end = first.where(event, last)
-    event_type = np.select(
-        [_mask(relapse == first), _mask(death == first)],
-        ["relapse", "death"], default="censored")
+    relapse = np.where(relapse >= start, relapse, np.nan)
+    death = np.where(death >= start, death, np.nan)
+    first = np.fmin(relapse, death)
+    event = ~np.isnan(first)
+    end = np.where(event, first, last)
+    event_type = np.select([relapse == first, death == first], ["relapse", "death"], default="censored")
     return pd.DataFrame({
         "patient_id": patients["patient_id"].to_numpy(),
-        "time_days": (end - origin).astype(float).to_numpy(),
-        "event": event.astype(bool).to_numpy(),
+        "time_days": end - start,
+        "event": event,
         "event_type": event_type,
     })
 
