@@ -10,13 +10,13 @@ before and on the HCT day, deaths on day 0 and on the HCT day, and PFS events on
 the shape and the seed.
 
 Profiles (environment variable ``CARTREPRO_HYPOTHESIS_PROFILE``; Hypothesis' own ``HYPOTHESIS_PROFILE`` is
-read too): ``default`` (``make test``) and ``nightly`` (1,000 draws per property, P2-only properties four
+read too): ``default`` (``make test``) and ``nightly`` (1,000 draws per property, P2-only properties five
 times as many; hours):
 
     CARTREPRO_HYPOTHESIS_PROFILE=nightly .venv/bin/python -m pytest tests/unit/test_properties.py -p no:cacheprovider
 
 The ``default`` draw counts are set in :data:`DEFAULT_DRAWS` (the base count, 24; each property scales it: 24
-draws through every page, 96 through the P2 pages, 12 per invariance, 144 in all), measured at about 50 s of
+draws through every page, 120 through the P2 pages, 12 per invariance, 168 in all), measured at about 50 s of
 CPU for the two property modules together on this 2-core machine. A draw writes and loads only the paper
 folders its property analyses.
 """
@@ -42,7 +42,7 @@ gen = importlib.util.module_from_spec(_SPEC)
 sys.modules["oracle_cohorts"] = gen  # dataclasses look their module up while the file runs
 _SPEC.loader.exec_module(gen)
 
-#: the default profile's base draw count (``make test``); the P2-only property draws four times as many
+#: the default profile's base draw count (``make test``); the P2-only property draws five times as many
 DEFAULT_DRAWS = 24
 settings.register_profile("default", max_examples=DEFAULT_DRAWS, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])

@@ -37,11 +37,17 @@ def column(table: pd.DataFrame, name: str) -> pd.Series:
 
 def mask(condition: pd.Series) -> pd.Series:
     """A plain boolean Series from a nullable comparison (missing counts as False), same index."""
+    if condition.dtype == bool or condition.dtype == "boolean":  # the usual case, without pandas' conversions
+        return pd.Series(condition.to_numpy(dtype=bool, na_value=False), index=condition.index, name=condition.name)
     return condition.astype("boolean").fillna(False).astype(bool)
 
 
 def numbers(values: pd.Series) -> pd.Series:
     """The non-missing values of a column as floats."""
+    if pd.api.types.is_numeric_dtype(values.dtype):  # the usual case, without pandas' conversions
+        floats = values.to_numpy(dtype=float, na_value=np.nan)
+        keep = ~np.isnan(floats)
+        return pd.Series(floats[keep], index=values.index[keep], name=values.name)
     return pd.to_numeric(values, errors="coerce").dropna().astype(float)
 
 

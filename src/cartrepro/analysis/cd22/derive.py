@@ -62,10 +62,11 @@ def in_remission_at_hct(patients: pd.DataFrame) -> pd.Series:
     counted among the CR patients who relapsed without further therapy (:func:`further_therapy`); in 4c
     (all CR patients, from infusion) that relapse is an event as any other.
     """
-    hct = patients["hct_day"].astype("Float64")
-    relapse = patients["relapse_day"].astype("Float64")
-    relapsed_first = (relapse <= hct).fillna(False).astype(bool)
-    return complete_remission(patients) & hct.notna().astype(bool) & ~relapsed_first
+    hct, relapse = (patients[c].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+                    for c in ("hct_day", "relapse_day"))
+    relapsed_first = relapse <= hct  # False when either is missing
+    cr = complete_remission(patients).to_numpy(dtype=bool)
+    return pd.Series(cr & ~np.isnan(hct) & ~relapsed_first, index=patients.index)
 
 
 def lfs_after_hct(patients: pd.DataFrame) -> pd.DataFrame:
