@@ -1,9 +1,15 @@
 """The render step (pipeline._render, the renderer process of build/render.py): strict, a broken page fails it,
 a renderer that is not needed ends without leaving a process, the parallel write gives the serial render's bytes."""
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from cartrepro.build.pipeline import BuildError, Renderer, _render
@@ -64,3 +70,43 @@ def test_the_parallel_write_gives_the_serial_render_byte_for_byte(built_book, tm
     parallel, serial = site(out / "html"), site(stage / "_build" / "html")
     assert parallel.keys() == serial.keys()
     assert [name for name in parallel if parallel[name] != serial[name]] == []
+
+
+def test_a_signal_during_the_render_stops_it_with_its_page_writers(built_book, tmp_path):
+    """SIGTERM to the build while Sphinx writes pages in forked processes: exit 143 within 2 s, the previous
+    site kept, no renderer or page writer left (the notebooks are cached: the build goes straight to the render)."""
+    out = tmp_path / "out"
+    shutil.copytree(built_book[0] / ".cache" / "notebooks", out / ".cache" / "notebooks")
+    (out / "html").mkdir()
+    (out / "html" / "index.html").write_text("<p>the previous site</p>")
+    with subprocess.Popen([sys.executable, "-m", "cartrepro.build.cli", "build", "--out", str(out)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True) as build:
+        try:
+            for line in build.stdout:
+                if "rendering" in line:
+                    break
+            deadline, tree = time.monotonic() + 60, []
+            while time.monotonic() < deadline and len(tree) < 2:  # the renderer and at least one page writer
+                tree = psutil.Process(build.pid).children(recursive=True)
+                time.sleep(0.02)
+            assert len(tree) >= 2, "no page writer was seen"
+            sent = time.monotonic()
+            build.send_signal(signal.SIGTERM)
+            build.wait(timeout=30)
+            stopped = time.monotonic() - sent
+        finally:
+            if build.poll() is None:
+                os.killpg(build.pid, signal.SIGKILL)
+        err = build.stderr.read()
+    assert build.returncode == 143, err
+    assert stopped < 2
+    time.sleep(0.3)
+    alive = []
+    for process in tree:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process.pid)
+        except psutil.NoSuchProcess:
+            pass
+    assert alive == []
+    assert (out / "html" / "index.html").read_text() == "<p>the previous site</p>"

@@ -858,10 +858,22 @@ class Renderer:
         return self.process.returncode, out + err
 
     def close(self) -> None:
+        """End the process if it still runs, with the page writers Sphinx forked (they would outlive it)."""
         if self.process is None:
             return
         if self.process.poll() is None:
+            import psutil
+
+            try:
+                writers = psutil.Process(self.process.pid).children(recursive=True)
+            except psutil.Error:
+                writers = []
             self.process.kill()
+            for writer in writers:
+                try:
+                    writer.kill()
+                except psutil.Error:
+                    pass
         self.process.communicate()
 
 
