@@ -110,7 +110,7 @@ def replace_cell(path: Path, row: int, column: int, value: str | None) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-@settings(max_examples=20)
+@settings(max_examples=16)
 @given(draw=strategies.cohorts(), table=st.integers(0, 10), row=st.integers(0, 10**6),
        column=st.integers(0, 100), value=st.one_of(st.none(), st.sampled_from(TROUBLE)))
 def test_drawn_cohorts_with_one_cell_changed(draw, table, row, column, value):
@@ -126,9 +126,9 @@ def test_drawn_cohorts_with_one_cell_changed(draw, table, row, column, value):
 def test_many_pandera_refusals_among_changed_cells():
     """The changed-cell draws reach pandera's refusals often (counted on a fixed set of changes)."""
     refused = 0
-    shape = strategies.gen.Shape(n_cd22=12, n_car1922=30, p_cr=0.5, p_hct=0.5, censor_scale=60.0, tie_days=7,
+    shape = strategies.gen.Shape(n_cd22=8, n_car1922=12, p_cr=0.5, p_hct=0.5, censor_scale=60.0, tie_days=7,
                                  optional="present", decimals=1, one_disease=False, tissue=True)
-    for k, value in enumerate([None, "-1", "0", "101", "6", "abc", "TRUE", ""]):
+    for k, value in enumerate([None, "-1", "101", "abc", ""]):
         folder = Path(tempfile.mkdtemp(prefix="cartrepro-fast-"))
         try:
             strategies.write_cohort(folder, shape, 7)
