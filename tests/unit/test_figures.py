@@ -1,6 +1,7 @@
 """The house style and the figure functions: numbers at risk, seeded jitter, readable labels, alt text, the
 synthetic-reconstruction mark, and byte-identical PNGs."""
 
+import io
 import itertools
 import re
 
@@ -189,6 +190,25 @@ def test_a_png_is_laid_out_once_and_drawn_once_and_the_figure_is_restored(monkey
     layouts.clear()
     fig.canvas.draw()  # the next draw lays it out again, at its own size
     assert len(layouts) == 1
+
+
+def test_the_png_keeps_the_drawn_pixels_as_rgb_when_all_are_opaque():
+    from PIL import Image
+
+    fig = dot_groups({"CR": TIME[:5], "NR": TIME[5:]}, title="Figure 2b", ylabel="Expansion")
+    image = Image.open(io.BytesIO(style.png_bytes(fig)))
+    assert image.mode == "RGB" and image.info["dpi"] == pytest.approx((200, 200), abs=0.01)
+    assert image.size == (round(4.8 * 200), round(4.2 * 200))
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 256, size=(3, 5, 4), dtype=np.uint8)
+    pixels[..., 3] = 255
+    decoded = Image.open(io.BytesIO(style._png(pixels.tobytes(), (5, 3))))
+    assert decoded.mode == "RGB" and np.array_equal(np.asarray(decoded), pixels[..., :3])
+    pixels[1, 2, 3] = 128  # one pixel not opaque: stored with its alpha
+    decoded = Image.open(io.BytesIO(style._png(pixels.tobytes(), (5, 3))))
+    assert decoded.mode == "RGBA" and np.array_equal(np.asarray(decoded), pixels)
+    with pytest.raises(ValueError, match="not the RGBA pixels of 4 x 3"):
+        style._png(pixels.tobytes(), (4, 3))
 
 
 def test_an_undescribed_figure_gets_a_caption_from_its_titles_and_its_plotted_data():
