@@ -602,7 +602,8 @@ def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int, fr
               kernels: tuple | None = None, spare_core=None) -> None:
     """Execute the pending notebooks; ``kernels``: the shared kernels the build started early, if any.
 
-    ``spare_core()`` is called once fewer notebooks are left than kernels run them (a core is idle from then on).
+    ``spare_core()`` (idempotent) is called when a core is idle from then on: at once when fewer notebooks run
+    than there are workers and cores, else when fewer notebooks are left than kernels run them.
     """
     total = len(jobs)
     position = {j.stem: i for i, j in enumerate(jobs, 1)}
@@ -618,6 +619,8 @@ def _run_jobs(jobs: list[NotebookJob], work: Path, cache: Path, workers: int, fr
 
     left = [len(pending)]
     running = min(workers, len(pending))
+    if spare_core is not None and running < min(workers, os.cpu_count() or 1):
+        spare_core()  # fewer notebooks than workers (one changed notebook): a core is free from the start
 
     def finished(job: NotebookJob, ok: bool, error: str) -> None:
         job.seconds = time.monotonic() - started
