@@ -14,6 +14,9 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 DATA ?= data/reconstructed
 OUT ?= _build
 JOBS ?=
+# test processes (pytest-xdist): one per core, at most 4; tests/conftest.py keeps each shared build in one process
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup
 
 .PHONY: help book run test test-fast bench lint reference clean ensemble
 
@@ -41,10 +44,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests notebooks bench
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
