@@ -14,9 +14,9 @@ import pytest
 #: session-scoped builds, each made by one worker: the group of every test that reads one
 SHARED_BUILDS = ("built_book", "other_book")
 
-#: modules whose tests each build their own cohort and share no fixture (grouped test by test; so are the
-#: drawn cohorts of test_any_cohort_build.py)
-ALONE = {"test_scale.py", "test_lifecycle.py"}
+#: modules whose tests each build their own cohort, or draw their own (the property shards), and share no
+#: fixture: grouped test by test (so are the drawn cohorts of test_any_cohort_build.py)
+ALONE = {"test_scale.py", "test_lifecycle.py", "test_properties.py", "test_properties_invariance.py"}
 
 
 def _group(item: pytest.Item) -> str:

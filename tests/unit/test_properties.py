@@ -9,9 +9,9 @@ parameters. Properties:
 * definitions hold: the Fig 4a/4b analysis set holds only CR/CRi patients transplanted in remission (no
   relapse on or before the HCT day); Fig 4c holds exactly the CR/CRi patients; the counts of 4a add up.
 
-Draw counts: the ``default`` Hypothesis profile of ``strategies.py`` (``make test``: 24 draws through every
-page, 120 through the P2 pages; with the invariances about 50 s of CPU here); the nightly size, 1,000 and 5,000
-draws:
+Draw counts: the ``default`` Hypothesis profile of ``strategies.py``, in two shards per property, each its own
+test with its own fixed seed (``make test``: 48 draws through every page, 200 through the P2 pages); the nightly
+size, 1,000 and about 4,200 draws per shard:
 
     CARTREPRO_HYPOTHESIS_PROFILE=nightly .venv/bin/python -m pytest tests/unit/test_properties.py -p no:cacheprovider
 
@@ -26,7 +26,7 @@ import warnings
 
 import pytest
 from hypothesis import given, settings
-from strategies import cohorts
+from strategies import SHARDS, cohorts, sharded
 
 from cartrepro.analysis.pages import all_pages
 from cartrepro.analysis.results import NotComputable, Value
@@ -89,24 +89,41 @@ def fig4_definitions(patients, outcomes) -> None:
         assert total == len(lfs), "Fig 4a: relapses + TRM + in remission is not the size of the set"
 
 
-@pytest.mark.skipif(not PAGES, reason="no page registered yet")
-@given(draw=cohorts())
-def test_every_page_gives_a_value_or_a_reason(draw):
-    try:
-        for paper, pages in (("cd22", CD22), ("car1922", CAR1922)):
-            tables = draw.tables(paper)
-            outcomes = run_pages(pages, tables, draw)
-            if paper == "cd22":
-                fig4_definitions(tables["patients"], outcomes)
-    finally:
-        shutil.rmtree(draw.directory, ignore_errors=True)
+def every_page_shard(shard: int):
+    """One shard of the every-page property: its own seed, the profile's draw count."""
+
+    @pytest.mark.skipif(not PAGES, reason="no page registered yet")
+    @sharded(shard)
+    @given(draw=cohorts())
+    def test(draw):
+        try:
+            for paper, pages in (("cd22", CD22), ("car1922", CAR1922)):
+                tables = draw.tables(paper)
+                outcomes = run_pages(pages, tables, draw)
+                if paper == "cd22":
+                    fig4_definitions(tables["patients"], outcomes)
+        finally:
+            shutil.rmtree(draw.directory, ignore_errors=True)
+
+    return test
 
 
-@pytest.mark.skipif(not PAGES, reason="no page registered yet")
-@settings(max_examples=5 * settings.default.max_examples)
-@given(draw=cohorts(optional="absent", tiny_to_large=False, papers=("cd22",)))
-def test_p2_pages_without_the_optional_columns(draw):
-    try:
-        run_pages(CD22, draw.tables("cd22"), draw)
-    finally:
-        shutil.rmtree(draw.directory, ignore_errors=True)
+def p2_without_optional_columns_shard(shard: int):
+    """One shard of the P2 property on cohorts without the optional columns (cheap draws: many more)."""
+
+    @pytest.mark.skipif(not PAGES, reason="no page registered yet")
+    @sharded(shard)
+    @settings(max_examples=round(25 * settings.default.max_examples / 6))
+    @given(draw=cohorts(optional="absent", tiny_to_large=False, papers=("cd22",)))
+    def test(draw):
+        try:
+            run_pages(CD22, draw.tables("cd22"), draw)
+        finally:
+            shutil.rmtree(draw.directory, ignore_errors=True)
+
+    return test
+
+
+for _shard in range(SHARDS):
+    globals()[f"test_every_page_gives_a_value_or_a_reason_{_shard}"] = every_page_shard(_shard)
+    globals()[f"test_p2_pages_without_the_optional_columns_{_shard}"] = p2_without_optional_columns_shard(_shard)

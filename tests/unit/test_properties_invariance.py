@@ -9,8 +9,9 @@
   cutoff to the midpoint of the transformed neighbours.
 
 Drawn over the oracle's 24 cohorts (``tests/oracle/cohorts``) and a seed for the permutation and the names;
-half the profile's base draw count per property (12 in ``make test``, 500 with
-``CARTREPRO_HYPOTHESIS_PROFILE=nightly``, see ``strategies.py``).
+two shards per property, each its own test with its own seed (``make test``: 14 shuffled-and-renamed cohorts
+and 12 monotone transforms per shard; ``CARTREPRO_HYPOTHESIS_PROFILE=nightly``: about 580 and 500 per shard, see
+``strategies.py``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import strategies  # noqa: F401 (registers and loads the Hypothesis profile)
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import SHARDS, sharded  # (importing strategies registers and loads the Hypothesis profile)
 
 from cartrepro.analysis.pages import all_pages
 from cartrepro.analysis.results import NotComputable, Value
@@ -96,18 +97,25 @@ def shuffled_and_renamed(tables: dict, seed: int) -> dict:
     return out
 
 
-HALF = settings(max_examples=max(1, settings.default.max_examples // 2))
+#: draws per shard of each invariance: 14 shuffled-and-renamed cohorts, 12 monotone transforms (``make test``)
+SHUFFLES = settings(max_examples=max(1, round(settings.default.max_examples * 7 / 12)))
+TRANSFORMS = settings(max_examples=max(1, settings.default.max_examples // 2))
 
 
-@HALF
-@given(cohort=st.sampled_from(COHORTS), seed=st.integers(0, 2**32 - 1), paper=st.sampled_from(["cd22", "car1922"]))
-def test_row_order_and_ids_do_not_matter(cohort, seed, paper):
-    tables, before = loaded(cohort, paper)
-    after = outcomes(paper, shuffled_and_renamed(tables, seed))
-    assert before.keys() == after.keys()
-    differ = [i for i in before if not i.startswith(TIED_TO_PATIENT_NUMBERS + ORDER_DEPENDENT)
-              and not same(before[i], after[i])]
-    assert not differ, {i: (before[i], after[i]) for i in differ}
+def row_order_shard(shard: int):
+    @sharded(shard)
+    @SHUFFLES
+    @given(cohort=st.sampled_from(COHORTS), seed=st.integers(0, 2**32 - 1),
+           paper=st.sampled_from(["cd22", "car1922"]))
+    def test(cohort, seed, paper):
+        tables, before = loaded(cohort, paper)
+        after = outcomes(paper, shuffled_and_renamed(tables, seed))
+        assert before.keys() == after.keys()
+        differ = [i for i in before if not i.startswith(TIED_TO_PATIENT_NUMBERS + ORDER_DEPENDENT)
+                  and not same(before[i], after[i])]
+        assert not differ, {i: (before[i], after[i]) for i in differ}
+
+    return test
 
 
 def test_review_bootstrap_does_not_depend_on_row_order():
@@ -127,30 +135,39 @@ def neighbours(values: np.ndarray, cutoff: float) -> tuple[float, float]:
     return float(values[values < cutoff].max()), float(values[values > cutoff].min())
 
 
-@HALF
-@given(cohort=st.sampled_from(COHORTS))
-def test_monotone_transform_of_cytokines(cohort):
-    tables, before = loaded(cohort, "car1922")
-    if tables.get("cytokines") is None:
-        return
-    moved = dict(tables)
-    moved["cytokines"] = tables["cytokines"].assign(fold_change=transform(tables["cytokines"]["fold_change"]))
-    after = outcomes("car1922", moved)
-    rank_based = [i for i in before if not i.startswith(NOT_RANK_BASED)]
-    differ = [i for i in rank_based if not same(before[i], after[i])]
-    assert not differ, {i: (before[i], after[i]) for i in differ}
-    cyto = tables["cytokines"]
-    for analyte, suffix in (("MIP3α", "mip3a"), ("Eotaxin", "eotaxin")):
-        ledger_id = f"p1_fig1e_cutoff_{suffix}"
-        old, new = before.get(ledger_id), after.get(ledger_id)
-        assert type(old) is type(new)
-        if isinstance(old, Value):
-            patients = tables["patients"]
-            evaluable = set(patients.loc[patients["outcome"] != "excluded", "patient_id"])  # the labelled ones
-            values = cyto.loc[(cyto["analyte"] == analyte) & (cyto["cohort"] == "training")
-                              & (cyto["timepoint"] == "il6_peak") & cyto["patient_id"].isin(evaluable),
-                              "fold_change"].to_numpy(float)
-            low, high = neighbours(values, old.value)
-            assert math.isclose(old.value, (low + high) / 2, rel_tol=1e-12)
-            expected = float((transform(low) + transform(high)) / 2)
-            assert math.isclose(new.value, expected, rel_tol=1e-12), (cohort, analyte, new.value, expected)
+def monotone_transform_shard(shard: int):
+    @sharded(shard)
+    @TRANSFORMS
+    @given(cohort=st.sampled_from(COHORTS))
+    def test(cohort):
+        tables, before = loaded(cohort, "car1922")
+        if tables.get("cytokines") is None:
+            return
+        moved = dict(tables)
+        moved["cytokines"] = tables["cytokines"].assign(fold_change=transform(tables["cytokines"]["fold_change"]))
+        after = outcomes("car1922", moved)
+        rank_based = [i for i in before if not i.startswith(NOT_RANK_BASED)]
+        differ = [i for i in rank_based if not same(before[i], after[i])]
+        assert not differ, {i: (before[i], after[i]) for i in differ}
+        cyto = tables["cytokines"]
+        for analyte, suffix in (("MIP3α", "mip3a"), ("Eotaxin", "eotaxin")):
+            ledger_id = f"p1_fig1e_cutoff_{suffix}"
+            old, new = before.get(ledger_id), after.get(ledger_id)
+            assert type(old) is type(new)
+            if isinstance(old, Value):
+                patients = tables["patients"]
+                evaluable = set(patients.loc[patients["outcome"] != "excluded", "patient_id"])  # the labelled ones
+                values = cyto.loc[(cyto["analyte"] == analyte) & (cyto["cohort"] == "training")
+                                  & (cyto["timepoint"] == "il6_peak") & cyto["patient_id"].isin(evaluable),
+                                  "fold_change"].to_numpy(float)
+                low, high = neighbours(values, old.value)
+                assert math.isclose(old.value, (low + high) / 2, rel_tol=1e-12)
+                expected = float((transform(low) + transform(high)) / 2)
+                assert math.isclose(new.value, expected, rel_tol=1e-12), (cohort, analyte, new.value, expected)
+
+    return test
+
+
+for _shard in range(SHARDS):
+    globals()[f"test_row_order_and_ids_do_not_matter_{_shard}"] = row_order_shard(_shard)
+    globals()[f"test_monotone_transform_of_cytokines_{_shard}"] = monotone_transform_shard(_shard)
