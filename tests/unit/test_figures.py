@@ -167,29 +167,49 @@ def test_pngs_are_byte_identical_across_draws():
 
 def test_a_png_is_laid_out_once_and_drawn_once_and_the_figure_is_restored(monkeypatch):
     """savefig of a figure with a layout engine lays it out again and draws it once without output first;
-    png_bytes saves it as just laid out (a second layout only when a title had to be wrapped)."""
+    png_bytes saves it as just laid out, with its titles wrapped to the room its last layout left (laid out
+    a second time only when the layout at the PNG's size wraps them otherwise)."""
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     layouts = []
     execute = ConstrainedLayoutEngine.execute
     monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: (layouts.append(fig), execute(self, fig)))
     style.synthetic_mark(True)
-    fig = dot_groups({"CR": TIME[:5], "NR": TIME[5:]}, title="Figure 2b  expansion by response",
-                     ylabel="Expansion")
+    fig = dot_groups({"CR": TIME[:5], "NR": TIME[5:]}, title="Figure 2b  expansion by response", ylabel="Expansion")
     engine, size, dpi = fig.get_layout_engine(), tuple(fig.get_size_inches()), fig.dpi
-    draws = []
-    fig.canvas.mpl_connect("draw_event", draws.append)
+    drawn = []
+    fig.canvas.mpl_connect("draw_event", lambda event: drawn.append(fig.axes[0].get_title("left")))
     style.png_bytes(fig)
-    assert (len(layouts), len(draws)) == (1, 1)
-    layouts.clear(), draws.clear()
+    assert len(layouts) == 1 and drawn == ["Figure 2b  expansion by response"]
+    layouts.clear(), drawn.clear()
     narrow = style.png_bytes(fig, style.narrow_size(fig))
-    assert (len(layouts), len(draws)) == (2, 1)  # the title was wrapped: laid out again
+    assert len(layouts) == 1 and drawn == ["Figure 2b  expansion by\nresponse"]  # wrapped on the phone
     assert int.from_bytes(narrow[16:20], "big") == round(style.NARROW_WIDTH * style.CSS_DPI * style.DENSITY)
     assert fig.get_layout_engine() is engine and engine.get()["rect"] == (0, 0, 1, 1)
-    assert (tuple(fig.get_size_inches()), fig.dpi) == (size, dpi) and fig.axes[0].get_title("left").count("\n") == 0
+    assert (tuple(fig.get_size_inches()), fig.dpi) == (size, dpi)
+    assert fig.axes[0].get_title("left") == "Figure 2b  expansion by response"
     layouts.clear()
     fig.canvas.draw()  # the next draw lays it out again, at its own size
     assert len(layouts) == 1
+
+
+def test_a_title_is_wrapped_to_the_room_of_the_layout_it_is_drawn_with(monkeypatch):
+    """Before its first layout the axes' left edge is a guess; long labels move it right, and the title is
+    wrapped again to the room that is left, and the figure laid out again."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    layouts = []
+    execute = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: (layouts.append(fig), execute(self, fig)))
+    fig, ax = style.new_figure(figsize=(4.8, 4.0))
+    ax.barh(["a category with a very long label", "another"], [1, 2])
+    ax.set_title("Thirty characters in the title")
+    drawn = []
+    fig.canvas.mpl_connect("draw_event", lambda event: drawn.append((ax.get_title("left"), ax.get_position().x0)))
+    style.png_bytes(fig)
+    (title, left), = drawn
+    assert len(layouts) == 2 and title == "Thirty characters in\nthe title"
+    assert len(title.split("\n")[0]) <= (4.8 * (1 - left)) * 72 / (0.7 * ax.title.get_fontsize())
 
 
 def test_the_png_keeps_the_drawn_pixels_as_rgb_when_all_are_opaque():

@@ -188,22 +188,20 @@ def _add_mark(fig: Figure) -> list:
     return artists
 
 
-def _wrap_titles(fig: Figure, width: float) -> list[tuple]:
-    """Wrap axes titles to the figure width (about 0.7 em per character); returns what to restore."""
-    restore = []
-    for ax in fig.axes:
-        for loc in ("left", "center", "right"):
-            text = ax.get_title(loc)
-            if not text:
-                continue
-            size = ax.title.get_fontsize() if loc == "center" else getattr(ax, f"_{loc}_title").get_fontsize()
-            room = width * (1 - ax.get_position().x0) if loc == "left" else width
-            fits = max(12, int(room * 72 / (0.7 * size)))
-            wrapped = "\n".join(textwrap.wrap(text, fits)) if len(text) > fits else text
-            if wrapped != text:
-                restore.append((ax, loc, text))
-                ax.set_title(wrapped, loc=loc)
-    return restore
+def _wrap_titles(fig: Figure, width: float, titles: list[tuple], left) -> bool:
+    """Set the axes titles ``titles`` (``(axes, loc, text)``, ``text`` as written) wrapped to the figure
+    ``width`` (inches), about 0.7 em per character; a left title gets the room right of its axes' left edge,
+    ``left(axes)`` inches. True when a title changed."""
+    changed = False
+    for ax, loc, text in titles:
+        size = ax.title.get_fontsize() if loc == "center" else getattr(ax, f"_{loc}_title").get_fontsize()
+        room = width - left(ax) if loc == "left" else width
+        fits = max(12, int(room * 72 / (0.7 * size)))
+        wrapped = "\n".join(textwrap.wrap(text, fits)) if len(text) > fits else text
+        if wrapped != ax.get_title(loc):
+            ax.set_title(wrapped, loc=loc)
+            changed = True
+    return changed
 
 
 def _relayout(fig: Figure, bottom: float = 0.0) -> None:
@@ -221,12 +219,12 @@ def _relayout(fig: Figure, bottom: float = 0.0) -> None:
 def png_bytes(fig: Figure, size: tuple[float, float] | None = None, *, mark: bool | None = None) -> bytes:
     """The figure as a 2x PNG, at ``size`` inches (default: its own), with the mark when switched on.
 
-    The figure is laid out once at the PNG's size and pixel density (again only when a title had to be
-    wrapped), and saved as laid out: savefig would otherwise run the layout engine once more, with a draw
-    that renders nothing before the one that does. Laying out at the PNG's density lets that draw reuse the
-    text measurements of the layout. The figure's size, density, titles and artists are restored; a
-    constrained-layout figure is laid out again by its next draw (nothing is drawn here in vain), any other
-    one is laid out again here.
+    The figure is laid out once at the PNG's size and pixel density (again only when the titles, wrapped
+    to its last layout, wrap otherwise in this one), and saved as laid out: savefig would otherwise run the
+    layout engine once more, with a draw that renders nothing before the one that does. Laying out at the
+    PNG's density lets that draw reuse the text measurements of the layout. The figure's size, density,
+    titles and artists are restored; a constrained-layout figure is laid out again by its next draw
+    (nothing is drawn here in vain), any other one is laid out again here.
     """
     mark = marks_synthetic() if mark is None else mark
     original, original_dpi = tuple(fig.get_size_inches()), fig.dpi
@@ -235,14 +233,21 @@ def png_bytes(fig: Figure, size: tuple[float, float] | None = None, *, mark: boo
     bottom = note_room / (target[1] + note_room)
     engine = fig.get_layout_engine()
     constrained = isinstance(engine, ConstrainedLayoutEngine)
-    titles, artists = [], []
+    titles = [(ax, loc, ax.get_title(loc)) for ax in fig.axes for loc in ("left", "center", "right")
+              if ax.get_title(loc)]
+    width = fig.get_size_inches()[0]
+    lefts = {ax: ax.get_position().x0 * width for ax, _, _ in titles}  # inches, as last laid out
+    artists = []
     try:
         fig.set_size_inches(target[0], target[1] + note_room)
         if constrained:
             fig.set_dpi(CSS_DPI * DENSITY)
+        # the titles are wrapped to the room right of the axes' left edges: first as last laid out (the edge
+        # is a margin in inches, about the same at any width), then as laid out now, and the figure is laid
+        # out again only if that wraps them otherwise
+        _wrap_titles(fig, target[0], titles, lefts.__getitem__)
         _relayout(fig, bottom)
-        titles = _wrap_titles(fig, target[0])
-        if titles:
+        if _wrap_titles(fig, target[0], titles, lambda ax: ax.get_position().x0 * target[0]):
             _relayout(fig, bottom)
         artists = _add_mark(fig) if mark else []
         fig.set_dpi(CSS_DPI * DENSITY)  # as savefig sets it; a constrained layout was made at it already
@@ -255,7 +260,8 @@ def png_bytes(fig: Figure, size: tuple[float, float] | None = None, *, mark: boo
         for artist in artists:
             artist.remove()
         for ax, loc, text in titles:
-            ax.set_title(text, loc=loc)
+            if ax.get_title(loc) != text:
+                ax.set_title(text, loc=loc)
         fig.set_dpi(original_dpi)
         fig.set_size_inches(*original)
         if constrained:
