@@ -50,35 +50,49 @@ def browser():
         chromium.close()
 
 
+#: pages loaded at once in tabs of one browser context (their scripts run while the next ones load)
+BATCH = 8
+
+FACTS = """() => ({
+    scroll: document.documentElement.scrollWidth,
+    inner: window.innerWidth,
+    wide: [...document.querySelectorAll('.bd-article *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                     && !e.closest('.cr-table-scroll, table, pre, .highlight, mjx-container'))
+        .slice(0, 3).map(e => e.tagName + '.' + e.className),
+    images: [...document.querySelectorAll('img')].map(i => ({alt: i.getAttribute('alt'),
+        src: i.src.slice(0, 60), w: i.naturalWidth})),
+})"""
+
+
 @pytest.fixture(scope="module")
 def visits(browser, html_dir):
-    """{(page, width): what the browser saw}: page width, console errors, outside requests, images."""
+    """{(page, width): what the browser saw}: page width, console errors, outside requests, images.
+
+    Pages are opened :data:`BATCH` at a time; each is read once it has loaded and at least 300 ms more have
+    passed for the scripts that run after load (theme, MathJax)."""
     seen = {}
+    pages = site_pages(html_dir)
     for width in WIDTHS:
         context = browser.new_context(viewport={"width": width, "height": 900})
-        for page_path in site_pages(html_dir):
-            tab = context.new_page()
-            errors, outside = [], []
-            tab.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
-            tab.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-            tab.on("request", lambda r, outside=outside: outside.append(r.url)
-                   if urlparse(r.url).scheme not in ("file", "data", "blob", "about") else None)
-            tab.goto(page_path.as_uri())
-            tab.wait_for_load_state("load")
-            tab.wait_for_timeout(300)  # scripts run after load (theme, MathJax)
-            facts = tab.evaluate("""() => ({
-                scroll: document.documentElement.scrollWidth,
-                inner: window.innerWidth,
-                wide: [...document.querySelectorAll('.bd-article *')]
-                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
-                                 && !e.closest('.cr-table-scroll, table, pre, .highlight, mjx-container'))
-                    .slice(0, 3).map(e => e.tagName + '.' + e.className),
-                images: [...document.querySelectorAll('img')].map(i => ({alt: i.getAttribute('alt'),
-                    src: i.src.slice(0, 60), w: i.naturalWidth})),
-            })""")
-            seen[(page_path.relative_to(html_dir).as_posix(), width)] = {**facts, "errors": errors,
-                                                                        "outside": outside}
-            tab.close()
+        for start in range(0, len(pages), BATCH):
+            opened = []
+            for page_path in pages[start:start + BATCH]:
+                tab = context.new_page()
+                errors, outside = [], []
+                tab.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+                tab.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                tab.on("request", lambda r, outside=outside: outside.append(r.url)
+                       if urlparse(r.url).scheme not in ("file", "data", "blob", "about") else None)
+                tab.goto(page_path.as_uri())
+                tab.wait_for_load_state("load")
+                opened.append((page_path, tab, errors, outside))
+            opened[-1][1].wait_for_timeout(300)  # the last one loaded: every tab has had 300 ms since its load
+            for page_path, tab, errors, outside in opened:
+                facts = tab.evaluate(FACTS)
+                seen[(page_path.relative_to(html_dir).as_posix(), width)] = {**facts, "errors": errors,
+                                                                            "outside": outside}
+                tab.close()
         context.close()
     return seen
 
@@ -139,9 +153,15 @@ def _parse(path: Path) -> _Links:
 
 def test_every_internal_link_lands(html_dir):
     parsed: dict[Path, _Links] = {}
+
+    def links_of(path: Path) -> _Links:  # each page parsed once (its inline figures make it large)
+        if path not in parsed:
+            parsed[path] = _parse(path)
+        return parsed[path]
+
     broken = []
     for page in site_pages(html_dir):
-        links = parsed.setdefault(page, _parse(page))
+        links = links_of(page)
         for href in links.hrefs:
             if urlparse(href).scheme or href.startswith(("//", "mailto:", "javascript:")):
                 continue
@@ -150,7 +170,7 @@ def test_every_internal_link_lands(html_dir):
             if not path.exists():
                 broken.append((page.name, href))
             elif fragment and path.suffix == ".html":
-                ids = parsed.setdefault(path, _parse(path)).ids
+                ids = links_of(path).ids
                 if unquote(fragment) not in ids:
                     broken.append((page.name, href))
     assert broken == []
