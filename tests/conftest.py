@@ -34,6 +34,7 @@ ALONE = {"test_scale.py", "test_lifecycle.py", "test_properties.py", "test_prope
 
 #: environment variable naming the folder where the workers write {test id: group}
 GROUPS_ENV = "CARTREPRO_TEST_GROUPS"
+_FOLDER = pytest.StashKey[str]()  # the controller's folder of GROUPS_ENV, removed at the end
 
 
 def _group(item: pytest.Item) -> str:
@@ -64,8 +65,6 @@ def pytest_unconfigure(config):
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(GROUPS_ENV, None)
 
-
-_FOLDER = pytest.StashKey[str]()
 
 
 def pytest_collection_modifyitems(config, items):

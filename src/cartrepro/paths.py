@@ -20,8 +20,20 @@ SRC_DIR = REPO_ROOT / "src" / "cartrepro"
 PAPER_OF_PREFIX = {"p1": "car1922", "p2": "cd22"}
 
 #: the environment variable through which a build tells the notebooks it runs which paper folders it validated:
-#: the path of the JSON file of ``contract.core.write_validated`` (read by ``contract.load_paper``)
+#: the path of the JSON file of :func:`write_validated` (read by ``contract.load_paper``)
 VALIDATED_ENV = "CARTREPRO_VALIDATED"
+
+
+def write_validated(path: Path, data_dir: str | Path, record: dict[str, dict]) -> None:
+    """Write ``record`` (``contract.core.validated_record`` of ``data_dir``) to ``path``, keyed by each paper
+    folder's resolved path, for ``load_paper`` in a process whose :data:`VALIDATED_ENV` names ``path``.
+
+    Here, not in the contract, so the build writes it without importing pandas (a rebuild with nothing changed
+    imports no heavy library)."""
+    import json
+
+    folders = {str((Path(data_dir) / paper).resolve()): entry for paper, entry in record.items()}
+    path.write_text(json.dumps(folders, indent=1, sort_keys=True))
 
 
 def resolve_data_dir(data_dir: str | Path) -> Path:

@@ -13,7 +13,7 @@ import pytest
 
 from cartrepro.build.pipeline import VALIDATED_FILE, NotebookJob, _run_jobs
 from cartrepro.contract import core, validate
-from cartrepro.paths import SHIPPED_DATA_DIR
+from cartrepro.paths import SHIPPED_DATA_DIR, write_validated
 
 COUNTER = '''# %% tags=["parameters"]
 data_dir = "data/reconstructed"
@@ -39,7 +39,7 @@ def test_kernels_load_the_validated_folder_unchecked(tmp_path: Path, fresh: bool
         path.mkdir()
     copy = tmp_path / "copy"
     shutil.copytree(SHIPPED_DATA_DIR / "cd22", copy / "cd22")
-    core.write_validated(work / VALIDATED_FILE, SHIPPED_DATA_DIR, core.validated_record(validate(SHIPPED_DATA_DIR)))
+    write_validated(work / VALIDATED_FILE, SHIPPED_DATA_DIR, core.validated_record(validate(SHIPPED_DATA_DIR)))
     (src / "counter.py").write_text(COUNTER)
     jobs = [NotebookJob("validated", src / "counter.py", None, {"data_dir": "data/reconstructed"}, key="a"),
             NotebookJob("elsewhere", src / "counter.py", None, {"data_dir": str(copy)}, key="b")]

@@ -19,7 +19,7 @@ import pytest
 
 from cartrepro.build import pipeline
 from cartrepro.contract import ContractError, core, load_paper, validate
-from cartrepro.paths import SHIPPED_DATA_DIR, VALIDATED_ENV
+from cartrepro.paths import SHIPPED_DATA_DIR, VALIDATED_ENV, write_validated
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def cohort(tmp_path) -> Path:
 def hand_over(cohort: Path, tmp_path: Path, monkeypatch) -> Path:
     """What the build does: validate, write the record, point the (kernel's) environment at it."""
     record = tmp_path / "validated.json"
-    core.write_validated(record, cohort, core.validated_record(validate(cohort)))
+    write_validated(record, cohort, core.validated_record(validate(cohort)))
     monkeypatch.setenv(VALIDATED_ENV, str(record))
     return record
 

@@ -43,6 +43,7 @@ from cartrepro.paths import (
     VALIDATED_ENV,
     folder_digest,
     is_shipped_cohort,
+    write_validated,
 )
 
 VALIDATED_FILE = "validated.json"  # in .work/: what the build validated, handed to the kernels (VALIDATED_ENV)
@@ -443,16 +444,8 @@ def _validated_papers(data_dir: Path, out_dir: Path) -> set[str]:
         _say(kept["warnings"])
     if kept.get("validated"):
         handed.parent.mkdir(parents=True, exist_ok=True)
-        _write_validated(handed, data_dir, kept["validated"])
+        write_validated(handed, data_dir, kept["validated"])
     return set(kept["papers"])
-
-
-def _write_validated(path: Path, data_dir: Path, record: dict[str, dict]) -> None:
-    """What ``contract.core.write_validated`` writes (each paper folder's resolved path -> its record), without
-    importing the contract (pandas, pandera): a rebuild with nothing changed imports no heavy library. A test
-    (tests/unit/test_contract_validated.py) holds a kernel's ``load_paper`` reading it."""
-    folders = {str((data_dir / paper).resolve()): entry for paper, entry in record.items()}
-    path.write_text(json.dumps(folders, indent=1, sort_keys=True))
 
 
 def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, notebooks_dir: Path,

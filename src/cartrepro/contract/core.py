@@ -494,19 +494,13 @@ def _contract_code_digest() -> str:
 def validated_record(report: ValidationReport) -> dict[str, dict]:
     """What a build that validated a cohort hands the notebooks it runs, per paper folder of a report with no
     error: the digest of the files checked (:func:`_paper_files`), the contract code's digest and the warnings
-    that :func:`load_paper` logs (the folder's own, as text). JSON-ready; see :func:`write_validated`."""
+    that :func:`load_paper` logs (the folder's own, as text). JSON-ready; written by
+    ``cartrepro.paths.write_validated``."""
     if not report.ok:
         raise ValueError("only a report without errors vouches for its data")
     return {paper: {"digest": report.digests[paper], "code": _contract_code_digest(),
                     "warnings": [str(p) for p in report.warnings if p.file.startswith(f"{paper}/")]}
             for paper in report.papers}
-
-
-def write_validated(path: Path, data_dir: PathLike, record: dict[str, dict]) -> None:
-    """Write ``record`` (:func:`validated_record` of ``data_dir``) to ``path``, keyed by each paper folder's
-    resolved path, for :func:`load_paper` in a process whose :data:`VALIDATED_ENV` names ``path``."""
-    folders = {str((Path(data_dir) / paper).resolve()): entry for paper, entry in record.items()}
-    path.write_text(json.dumps(folders, indent=1, sort_keys=True))
 
 
 def _load_validated(data_dir: Path, paper: str) -> dict[str, pd.DataFrame] | None:
