@@ -268,8 +268,8 @@ def test_kernels_started_together_do_not_collide(tmp_path):
     from cartrepro.build.pipeline import execute_notebook
 
     source = tmp_path / "small.py"
-    source.write_text('# %% tags=["parameters"]\ndata_dir = "nowhere"\n\n'
-                      "# %%\nfrom pathlib import Path\n\nsorted(p.name for p in Path(data_dir).iterdir() if p.is_dir())\n")
+    source.write_text('# %% tags=["parameters"]\ndata_dir = "nowhere"\n\n# %%\nfrom pathlib import Path\n\n'
+                      "sorted(p.name for p in Path(data_dir).iterdir() if p.is_dir())\n")
     with ProcessPoolExecutor(4, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(execute_notebook, str(source), str(tmp_path / f"run{i}.ipynb"),
                                {"data_dir": str(SHIPPED_DATA_DIR)}) for i in range(4)]
