@@ -157,3 +157,35 @@ def test_the_kernel_pool_sets_the_variable_for_its_kernels_only(tmp_path, monkey
     import os
 
     assert VALIDATED_ENV not in os.environ
+
+
+def test_a_process_converts_a_validated_folder_once_and_hands_out_copies(cohort, tmp_path, monkeypatch):
+    """A kernel running several notebooks converts the folder's bytes once: later loads of the same bytes give
+    equal frames, not the same objects (a notebook changing its tables changes no other notebook's), and
+    bytes changed in between are converted (and checked) again."""
+    expected = full_load(cohort, "car1922", monkeypatch)
+    hand_over(cohort, tmp_path, monkeypatch)
+    monkeypatch.setattr(core, "_converted", {})
+    converted: list[str] = []
+    original = core._typed_table
+
+    def spy(spec, raw):
+        converted.append(spec.name)
+        return original(spec, raw)
+
+    monkeypatch.setattr(core, "_typed_table", spy)
+    first = load_paper(cohort, "car1922")
+    assert sorted(converted) == sorted(expected)
+    first["patients"].loc[0, "age_years"] = -1  # what a careless notebook might do
+    first["cytokines"].drop(index=first["cytokines"].index, inplace=True)
+    second = load_paper(cohort, "car1922")
+    assert sorted(converted) == sorted(expected), "the same bytes were converted again"
+    for name in expected:
+        pd.testing.assert_frame_equal(second[name], expected[name], check_dtype=True, check_exact=True)
+        assert second[name] is not first[name]
+    path = cohort / "car1922" / "patients.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n", "\r\n"), encoding="utf-8")  # same cells
+    checked = count_checks(monkeypatch)
+    third = load_paper(cohort, "car1922")
+    assert checked == ["car1922"]
+    pd.testing.assert_frame_equal(third["patients"], expected["patients"], check_dtype=True, check_exact=True)

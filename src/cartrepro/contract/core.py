@@ -503,6 +503,12 @@ def validated_record(report: ValidationReport) -> dict[str, dict]:
             for paper in report.papers}
 
 
+#: the typed tables of the validated folders converted in this process, by (folder, file digest, contract code
+#: digest): a build's kernel runs several notebooks that load the same folder (:func:`_load_validated`)
+_converted: dict[tuple[str, str, str], dict[str, pd.DataFrame]] = {}
+_CONVERTED_KEPT = 2  # one per paper folder of a build's cohort
+
+
 def _load_validated(data_dir: Path, paper: str) -> dict[str, pd.DataFrame] | None:
     """The typed tables of a paper folder whose bytes a build already validated, without checking them again;
     None (check them) unless :data:`VALIDATED_ENV` names a record of this folder whose file digest equals
@@ -512,6 +518,10 @@ def _load_validated(data_dir: Path, paper: str) -> dict[str, pd.DataFrame] | Non
     digest makes the skip safe: the frames are built from the very bytes hashed, by the same conversion as
     the full check (:func:`_typed_table`), and data changed since the build's check (or run outside a build,
     e.g. by papermill directly) is checked as always. The warnings the check gave are logged again.
+
+    The frames converted are kept for the process (:data:`_converted`) under the digest of the bytes they were
+    converted from, and each call returns deep copies of them: a kernel that runs several notebooks converts a
+    folder once (its bytes are still read and hashed at every call), and no notebook sees another's changes.
     """
     where = os.environ.get(VALIDATED_ENV)
     if not where:
@@ -526,13 +536,20 @@ def _load_validated(data_dir: Path, paper: str) -> dict[str, pd.DataFrame] | Non
     blobs, _, digest = _paper_files(data_dir / paper, specs)
     if digest != entry.get("digest") or any(data is None for data in blobs.values()):
         return None
-    tables: dict[str, pd.DataFrame] = {}
-    for spec in specs:
-        if spec.name in blobs:
-            raw, _ = read_table(data_dir / paper / f"{spec.name}.csv", spec.file, blobs[spec.name])
-            if raw is None:
-                return None
-            tables[spec.name] = _typed_table(spec, raw)[0].typed
+    key = (str((data_dir / paper).resolve()), digest, entry["code"])
+    tables = _converted.get(key)
+    if tables is None:
+        tables = {}
+        for spec in specs:
+            if spec.name in blobs:
+                raw, _ = read_table(data_dir / paper / f"{spec.name}.csv", spec.file, blobs[spec.name])
+                if raw is None:
+                    return None
+                tables[spec.name] = _typed_table(spec, raw)[0].typed
+        if len(_converted) >= _CONVERTED_KEPT:
+            _converted.clear()
+        _converted[key] = tables
+    tables = {name: frame.copy(deep=True) for name, frame in tables.items()}
     for text in entry.get("warnings", ()):
         log.warning("data contract: %s", text)
     note_loaded(data_dir, paper)
