@@ -31,6 +31,14 @@ BIN = Path(sys.executable).parent
 GIB = 1024**3
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process so far, their own children included."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def _timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, **kwargs)
@@ -139,10 +147,18 @@ def main(selected: list[str]) -> int:
                    f"{seconds / cold:.2f}", "<= 1.5", seconds / cold <= 1.5)
             report("P-4 peak kernel RSS", f"{meter.peak / GIB:.2f} GiB", "<= 1 GiB", meter.peak <= GIB)
         if "P-5" in want:
+            # the CPU each run used (all processes) beside its time: on a machine of n cores a run cannot take
+            # less than CPU / n, whatever the scheduling
+            cores = os.cpu_count() or 1
+            cpu = _children_cpu()
             fast, _ = _timed(["make", "test-fast"])
-            report("P-5 fast tests (-m 'not slow')", f"{fast:.0f} s", "<= 60 s", fast <= 60)
+            cpu, fast_cpu = _children_cpu(), _children_cpu() - cpu
+            report("P-5 fast tests (-m 'not slow')", f"{fast:.0f} s ({fast_cpu:.0f} s CPU on {cores} cores)",
+                   "<= 60 s", fast <= 60)
             whole, _ = _timed(["make", "test"])
-            report("P-5 make test", f"{whole:.0f} s", "<= 240 s", whole <= 240)
+            whole_cpu = _children_cpu() - cpu
+            report("P-5 make test", f"{whole:.0f} s ({whole_cpu:.0f} s CPU on {cores} cores)", "<= 240 s",
+                   whole <= 240)
         if "stats" in want:
             from bench_stats import bench_ensemble_member, bench_km_10k, bench_validate_10k
 
