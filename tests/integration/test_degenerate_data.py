@@ -1,8 +1,8 @@
 """Valid cohorts on which some analyses are impossible: the pages say why and record nothing for those ids.
 
 Each case edits the shipped cd22 cohort into a degenerate but contract-valid one, runs the notebooks it
-affects exactly as the pipeline does (all cases' notebooks two at a time), and checks that they succeed and
-declare the impossible ids.
+affects exactly as the pipeline does (all cases' notebooks in the build's two shared kernels), and checks that
+they succeed and declare the impossible ids.
 """
 
 import re
@@ -11,7 +11,6 @@ import shutil
 import pandas as pd
 import pytest
 
-from cartrepro.build.pipeline import execute_notebook
 from cartrepro.contract import validate
 from cartrepro.ledger.record import read_records
 from cartrepro.paths import NOTEBOOKS_DIR, SHIPPED_DATA_DIR
@@ -74,11 +73,11 @@ CASES = {
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory) -> dict[tuple[str, str], tuple[bool, str, object]]:
     """{(case, notebook): (ok, error, executed .ipynb)}: every case's cohort written and validated, then all
-    their notebooks run as the pipeline runs them, two at a time (each in its own kernel)."""
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    their notebooks run by the build's own runner (``pipeline._run_jobs``): two shared kernels, each notebook
+    in a fresh namespace, as `cartrepro build` runs them."""
+    from cartrepro.build.pipeline import NotebookJob, _run_jobs
 
-    runs = {}
+    jobs = {}
     for name, (edit, notebooks) in CASES.items():
         root = tmp_path_factory.mktemp(name)
         shutil.copytree(SHIPPED_DATA_DIR / "cd22", root / "cd22")
@@ -88,11 +87,14 @@ def executed(tmp_path_factory) -> dict[tuple[str, str], tuple[bool, str, object]
         frame.to_csv(csv, index=False)
         assert validate(root).ok, validate(root).format()
         for stem in notebooks:
-            runs[(name, stem)] = (str(NOTEBOOKS_DIR / f"{stem}.py"), root / f"{stem}.ipynb", {"data_dir": str(root)})
-    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
-        futures = {key: pool.submit(execute_notebook, source, str(out), params)
-                   for key, (source, out, params) in runs.items()}
-        return {key: (*future.result(), runs[key][1]) for key, future in futures.items()}
+            jobs[(name, stem)] = NotebookJob(f"{name}-{stem}", NOTEBOOKS_DIR / f"{stem}.py", "cd22",
+                                             {"data_dir": str(root)})
+    runs = tmp_path_factory.mktemp("runs")
+    work, cache = runs / "work", runs / "cache"
+    for folder in (work, cache):
+        folder.mkdir()
+    _run_jobs(list(jobs.values()), work, cache, workers=2)
+    return {key: (job.status == "executed", job.error, cache / f"{job.stem}.ipynb") for key, job in jobs.items()}
 
 
 @pytest.mark.parametrize("name", list(CASES))
