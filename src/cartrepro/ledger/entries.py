@@ -15,6 +15,7 @@ Entries that the paper prints inconsistently point to an ``inconsistencies:`` it
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -181,16 +182,39 @@ def _reader(item: dict, file_name: str) -> str:
 
 PAPER_OF_FILE = {"p1_car1922.yaml": "car1922", "p2_cd22.yaml": "cd22"}
 
+#: parsed ledger files by their path and text (see :func:`_ledger_documents`); a few ledger versions at most
+_PARSED: dict[tuple[str, bytes], object] = {}
+_PARSED_MAX = 8
+
+
+def _ledger_documents(published_dir: Path) -> list[tuple[Path, dict]]:
+    """Every ``*.yaml`` of ``published_dir`` (sorted) with its parsed document, each file parsed once per process
+    for the same text: a notebook, the scorecard and the review pages ask for the ledgers many times (a page
+    of inconsistencies four times), and parsing both costs ~60 ms each time. The text is read every time,
+    so an edited ledger is parsed again. The documents are shared between callers: read them, never change
+    them (:func:`load_ledger` and :func:`load_inconsistencies` build their own objects from them)."""
+    out = []
+    for path in sorted(Path(published_dir).glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        key = (str(path.resolve()), hashlib.sha256(text.encode("utf-8")).digest())
+        doc = _PARSED.get(key)
+        if doc is None:
+            doc = yaml.load(text, Loader=YAML_LOADER)
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = doc
+        out.append((path, doc))
+    return out
+
 
 @lru_cache(maxsize=4)
 def load_ledger(published_dir: Path = PUBLISHED_DIR) -> dict[str, Entry]:
     """All entries of all ledgers in ``published_dir``, keyed by id (ids are unique across papers)."""
     entries: dict[str, Entry] = {}
-    files = sorted(Path(published_dir).glob("*.yaml"))
-    if not files:
+    documents = _ledger_documents(published_dir)
+    if not documents:
         raise FileNotFoundError(f"no ledger (*.yaml) in {published_dir}")
-    for path in files:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    for path, doc in documents:
         paper = PAPER_OF_FILE.get(path.name, path.stem)
         inconsistencies = {item.id: item for item in _inconsistencies(doc, path.name)}
         for raw in doc["entries"]:
@@ -235,8 +259,7 @@ def load_inconsistencies(published_dir: Path = PUBLISHED_DIR) -> dict[str, list[
     or not (the review chapter shows every one).
     """
     out: dict[str, list[Inconsistency]] = {}
-    for path in sorted(Path(published_dir).glob("*.yaml")):
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    for path, doc in _ledger_documents(published_dir):
         out[PAPER_OF_FILE.get(path.name, path.stem)] = _inconsistencies(doc, path.name)
     return out
 
