@@ -31,6 +31,9 @@ from strategies import SHARDS, cohorts, sharded
 from cartrepro.analysis.pages import all_pages
 from cartrepro.analysis.results import NotComputable, Value
 
+#: the draws run every page hundreds of times (over a minute of CPU): in `make test`, not in the fast set
+pytestmark = pytest.mark.slow
+
 PAGES = all_pages()
 CD22 = [p for p in PAGES if p.paper == "cd22"]
 CAR1922 = [p for p in PAGES if p.paper == "car1922"]

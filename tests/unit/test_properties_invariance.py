@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import SHARDS, sharded  # (importing strategies registers and loads the Hypothesis profile)
@@ -30,6 +31,9 @@ from strategies import SHARDS, sharded  # (importing strategies registers and lo
 from cartrepro.analysis.pages import all_pages
 from cartrepro.analysis.results import NotComputable, Value
 from cartrepro.contract import load_paper
+
+#: the draws recompute every page of a paper per draw (over a minute of CPU): in `make test`, not the fast set
+pytestmark = pytest.mark.slow
 
 COHORTS = sorted(p.name for p in (Path(__file__).resolve().parents[1] / "oracle" / "cohorts").iterdir())
 ROOT = Path(__file__).resolve().parents[1] / "oracle" / "cohorts"
