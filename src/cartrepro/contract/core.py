@@ -211,7 +211,8 @@ def _typed_table(spec: TableSpec, raw: RawTable) -> tuple[_Table, list[tuple[str
     for name in present:
         if name not in known or name in raw.duplicated:
             continue  # a duplicated column is ambiguous: reported, its cells are not checked
-        typed_columns[name], bad[name], issues = convert_column(spec.column(name), raw.frame[name])
+        typed_columns[name], bad[name], issues = convert_column(spec.column(name), raw.frame[name],
+                                                                       raw.stripped)
         unconvertible.append((name, bad[name], issues))
     for c in spec.columns:  # optional columns absent from the file: all missing
         if c.name not in typed_columns and not c.required:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas._libs import lib
 
 from .problems import Problem, Severity
 from .spec import ColumnSpec
@@ -23,6 +24,9 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # texts people type for "missing": the contract wants an empty cell instead
 _MISSING_WORDS = {"na", "n/a", "nan", "null", "none", "-", "--", ".", "?", "missing", "unknown", "nd", "n.d."}
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+#: files from this size on are split by pandas' C parser when they are plain (:func:`_plain_table`); below it
+#: the csv module is as fast (pandas' set-up costs a few ms a file)
+PLAIN_MIN_BYTES = 1 << 16
 
 
 @dataclass
@@ -32,6 +36,7 @@ class RawTable:
     frame: pd.DataFrame  # object columns of str, default RangeIndex
     lines: np.ndarray  # line number of each row in the file (header = line 1)
     duplicated: frozenset[str] = frozenset()  # column names that appear more than once (first one kept)
+    stripped: bool = False  # known: no cell starts or ends with whitespace (stripping changes nothing)
 
 
 def _column_letter(index: int) -> str:
@@ -65,6 +70,14 @@ def read_table(path: Path, file: str, data: bytes | None = None) -> tuple[RawTab
         except OSError as exc:
             return None, [_problem(file, f"the file cannot be read ({exc.strerror})", "a readable CSV file")]
     text = _decode(data, file, problems)
+    plain = None
+    if text is not None and len(data) >= PLAIN_MIN_BYTES:
+        plain = _plain_table(data[len(_UTF8_BOM):] if data.startswith(_UTF8_BOM) else data)
+    if plain is not None:  # the common case, read by pandas' C parser: the same table, problems and all
+        header, frame, stripped = plain
+        frame, duplicated = _named_columns(frame, header, file, problems)
+        return RawTable(frame.reset_index(drop=True), np.arange(2, len(frame) + 2, dtype=np.int64),
+                        duplicated, stripped), problems
     rows = None if text is None else _csv_rows(text, file, problems)
     if rows is None:
         return None, problems
@@ -109,6 +122,74 @@ def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
             "UTF-8 text (re-save the file as 'CSV UTF-8'; Latin-1 / Windows-1252 exports are not accepted)",
             row=line))
         return None
+
+
+#: every character that ``str.isspace`` (so ``str.strip``) counts as whitespace (a test enumerates them)
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_WS_FIRST = np.zeros(256, dtype=bool)  # the first byte of a whitespace character in UTF-8
+_WS_FIRST[[c.encode()[0] for c in WHITESPACE]] = True
+_WS_LAST = np.zeros(256, dtype=bool)  # its last byte
+_WS_LAST[[c.encode()[-1] for c in WHITESPACE]] = True
+_WS_FIRST[10] = _WS_LAST[10] = False  # a line end is never inside a cell of a plain text (:func:`_plain_table`)
+_ASCII_SURE = np.zeros(256, dtype=bool)
+_ASCII_SURE[0x21:0x7F] = True  # printable ASCII but the space: not whitespace, so a line holding one is not blank
+_ASCII_SURE[ord(",")] = False
+
+
+def _plain_table(data: bytes) -> tuple[list[str], pd.DataFrame, bool] | None:
+    """The header (stripped) and the data rows (cells as written, object columns numbered from 0) of a text
+    (``data``: its UTF-8 bytes, valid, without the byte-order mark :func:`_decode` drops) that
+    :func:`_csv_rows` and :func:`_data_rows` would read with no problem and no repair, split by pandas'
+    C parser, and whether no cell can start or end with whitespace (no byte next to a comma or a line end
+    is the first, resp. last, byte of a :data:`WHITESPACE` character in UTF-8; a conservative test: False
+    only means the cells are stripped one by one); None for any other text (the general path reads it,
+    and names its problems).
+
+    Plain means: not looking semicolon- or tab-separated, no double quote (so a record is a line and a cell
+    is the text between commas, exactly as :mod:`csv` splits it), no NUL, no carriage return other than in
+    CRLF line ends, no byte-order mark left, no empty line (but one final line end), every line with the
+    header's number of commas and no longer than :func:`csv.field_size_limit`, every line with a character
+    that is not a comma nor a space (no blank row), and at least one data row. For such a text the general
+    path keeps every row, in file order, at lines 2, 3, ... (tests/unit/test_contract_plain_reader.py
+    compares both paths on odd, drawn, corpus and cohort files).
+    """
+    if b'"' in data or b"\x00" in data or data.startswith(_UTF8_BOM):
+        return None
+    if b"\r" in data:
+        if data.count(b"\r") != data.count(b"\r\n"):
+            return None
+        data = data.replace(b"\r\n", b"\n")
+    data = data[:-1] if data.endswith(b"\n") else data
+    if not data or data.startswith(b"\n") or b"\n\n" in data:
+        return None
+    first = data.split(b"\n", 1)[0]
+    if max(first.count(b";"), first.count(b"\t")) > first.count(b","):
+        return None  # it looks semicolon- or tab-separated (:func:`_csv_rows` says so)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    ends = np.append(np.flatnonzero(arr == 10), arr.size)  # the end of every line
+    if ends.size < 2:
+        return None  # a header without data rows
+    commas = np.flatnonzero(arr == 44)
+    per_line = np.diff(np.searchsorted(commas, ends), prepend=0)
+    if (per_line != per_line[0]).any():
+        return None
+    if np.diff(ends, prepend=-1).max() - 1 > csv.field_size_limit():
+        return None
+    unsure = np.flatnonzero(~_ASCII_SURE[arr])  # commas, spaces, line ends, non-ASCII bytes: the few
+    starts = np.r_[0, ends[:-1] + 1]
+    if (np.searchsorted(unsure, ends) - np.searchsorted(unsure, starts) == ends - starts).any():
+        return None  # a blank line (or one of non-ASCII text only: the general path decides)
+    frame = pd.read_csv(io.BytesIO(data), header=None, dtype=object, na_filter=False, keep_default_na=False,
+                        quoting=csv.QUOTE_NONE, skip_blank_lines=False, engine="c", sep=",", encoding="utf-8",
+                        index_col=False)
+    if frame.shape != (ends.size, int(per_line[0]) + 1):
+        return None
+    header = [str(h).strip() for h in frame.iloc[0]]
+    firsts = np.r_[starts, commas + 1]
+    lasts = np.r_[ends, commas] - 1
+    stripped = not (_WS_FIRST[arr[firsts[firsts < arr.size]]].any() or _WS_LAST[arr[lasts[lasts >= 0]]].any())
+    return header, frame.iloc[1:], stripped
 
 
 def _csv_rows(text: str, file: str, problems: list[Problem]) -> list[list[str]] | None:
@@ -200,14 +281,22 @@ def _issue_for_number(cells: pd.Series, finite: np.ndarray, whole_required: bool
     return issues
 
 
-def convert_column(spec: ColumnSpec, raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Convert raw cell texts to the column's dtype.
+def _stripped(values: np.ndarray) -> np.ndarray:
+    """``str(x).strip()`` of every cell, as an object array (pandas' string map when every cell is a str)."""
+    if values.size and lib.is_string_array(values, skipna=False):
+        return pd.Series(values, dtype=object, copy=False).str.strip().to_numpy(dtype=object)
+    return np.array([str(x).strip() for x in values], dtype=object)
+
+
+def convert_column(spec: ColumnSpec, raw: pd.Series,
+                   stripped: bool = False) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Convert raw cell texts to the column's dtype (``stripped``: no cell has whitespace around it).
 
     Returns the typed column (missing and unconvertible cells as NA), a boolean mask of the unconvertible
     cells, and the reason for each of them (aligned with ``np.flatnonzero(mask)``). Works on the cells as a
     NumPy array of ``str`` (one pass each; pandas' per-call overhead would dominate on a cohort's small tables).
     """
-    cells = np.array([str(x).strip() for x in raw.to_numpy(dtype=object)], dtype=object)
+    cells = raw.to_numpy(dtype=object) if stripped else _stripped(raw.to_numpy(dtype=object))
     empty = cells == ""
     n = len(cells)
     if spec.type in ("str", "category"):
