@@ -37,6 +37,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+from cartrepro.figures import text_cache
 from cartrepro.paths import loaded_papers
 
 PALETTE = ["#1f4e79", "#c0504d", "#4f8a3c", "#7f6084", "#d98c1f"]
@@ -420,4 +421,5 @@ def register() -> bool:
     return True
 
 
+text_cache.install()  # the same pixels, about a fifth less CPU per figure (see the module)
 register()
