@@ -54,7 +54,9 @@ class _Table:
     def stripped(self, column: str) -> np.ndarray:
         """The column's cell texts without surrounding spaces (computed once per column)."""
         if column not in self._stripped:
-            self._stripped[column] = self.raw.frame[column].astype(str).str.strip().to_numpy(dtype=object)
+            cells = self.raw.frame[column]
+            self._stripped[column] = (cells.to_numpy(dtype=object) if self.raw.stripped  # str cells, no spaces
+                                      else cells.astype(str).str.strip().to_numpy(dtype=object))
         return self._stripped[column]
 
     def problem(
@@ -201,7 +203,9 @@ def _typed_table(spec: TableSpec, raw: RawTable) -> tuple[_Table, list[tuple[str
     n = len(raw.frame)
     ids = np.full(n, None, dtype=object)
     if spec.label_column and spec.label_column in raw.frame:
-        labels = raw.frame[spec.label_column].astype(str).str.strip().to_numpy(dtype=object)
+        cells = raw.frame[spec.label_column]
+        labels = (cells.to_numpy(dtype=object) if raw.stripped  # str cells without surrounding whitespace
+                  else cells.astype(str).str.strip().to_numpy(dtype=object))
         ids = np.where(labels == "", None, labels)
 
     known = set(spec.names)
