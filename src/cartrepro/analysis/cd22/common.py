@@ -35,6 +35,13 @@ def column(table: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(pd.NA, index=table.index, dtype="object", name=name)
 
 
+def rows(table: pd.DataFrame, keep, names) -> pd.DataFrame:
+    """The rows of ``table`` where ``keep`` (a boolean mask) holds, with only those of the columns ``names`` that
+    ``table`` has: a filter that copies the cells its caller reads, not the whole patient table (about 40 columns,
+    each copied on its own by pandas)."""
+    return table.loc[keep, [name for name in names if name in table.columns]]
+
+
 def mask(condition: pd.Series) -> pd.Series:
     """A plain boolean Series from a nullable comparison (missing counts as False), same index."""
     if condition.dtype == bool or condition.dtype == "boolean":  # the usual case, without pandas' conversions

@@ -10,10 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrepro.analysis.cd22.common import rows
 from cartrepro.analysis.time import DAYS_PER_MONTH, months  # noqa: F401 (re-exported)
 
 #: day-30 responses counted as complete remission (CR/CRi, MRD-negative or positive)
 CR_RESPONSES = ("cr_mrd_negative", "cr_mrd_positive")
+#: the columns a time-to-event table is made of (:func:`_first_event`)
+EVENT_COLUMNS = ("patient_id", "hct_day", "relapse_day", "death_day", "last_followup_day")
 
 
 def _mask(condition: pd.Series) -> np.ndarray:
@@ -75,7 +78,7 @@ def lfs_after_hct(patients: pd.DataFrame) -> pd.DataFrame:
     Analysis set: :func:`in_remission_at_hct` (CR patients bridged to HCT in remission). ``event_type`` is
     ``relapse``, ``death`` (treatment-related mortality: death without relapse) or ``censored``.
     """
-    hct = patients[in_remission_at_hct(patients)]
+    hct = rows(patients, in_remission_at_hct(patients), EVENT_COLUMNS)
     table = _first_event(hct, hct["hct_day"].astype("Float64"))
     table["event_type"] = table["event_type"].replace({"death": "trm"})
     return table
@@ -102,7 +105,7 @@ def lfs_of_cr_patients(patients: pd.DataFrame) -> pd.DataFrame:
     LFS from the HCT date, but that cannot apply to never-transplanted patients; the ledger's
     ``lfs_origin`` inconsistency explains why infusion is the only origin consistent with the figure.
     """
-    cr = patients[complete_remission(patients)]
+    cr = rows(patients, complete_remission(patients), EVENT_COLUMNS)
     return _first_event(cr, pd.Series(0.0, index=cr.index, dtype="Float64"))
 
 
@@ -112,7 +115,8 @@ def further_therapy(patients: pd.DataFrame) -> pd.Series:
     ``hct`` means bridged to allo-HCT in remission (:func:`in_remission_at_hct`); a CR patient whose HCT
     followed a relapse relapsed without further therapy first and counts as ``none``.
     """
-    cr = patients[complete_remission(patients)]
+    cr = rows(patients, complete_remission(patients),
+              ("patient_id", "day30_response", "hct_day", "relapse_day", "off_study"))
     course = np.select(
         [_mask(in_remission_at_hct(cr)), _mask(cr["off_study"] == "withdrew_for_chemotherapy"),
          _mask(cr["off_study"] == "lost_to_follow_up")],
@@ -125,6 +129,8 @@ def further_therapy(patients: pd.DataFrame) -> pd.Series:
 #: high marrow burden = 50% blasts or more.
 ADULT_AGE = 18
 HIGH_BURDEN_BLASTS = 50.0
+#: the columns :func:`subgroups` reads
+SUBGROUP_COLUMNS = ("age_years", "prior_allo_hct", "marrow_blasts_pct", "emd")
 
 
 def subgroups(patients: pd.DataFrame) -> dict[str, pd.Series]:
@@ -154,13 +160,21 @@ def subgroup_rates(outcome: pd.Series, groups: dict[str, pd.Series], *, conf_lev
     """
     from cartrepro.stats.proportions import proportion_ci
 
-    rows = []
+    out = []
     hit = pd.Series(_mask(outcome), index=outcome.index)
     for section, labels in groups.items():
+        # the members of each label by position when the subgroups are of the outcome's rows (as always here),
+        # else by index as pandas aligns them
+        aligned = labels.index.equals(hit.index)
+        values, flags = labels.to_numpy(), hit.to_numpy()
         for label in sorted(labels.unique()):
-            members = labels == label
-            k, n = int(hit[members].sum()), int(members.sum())
+            if aligned:
+                chosen = values == label
+                k, n = int(flags[chosen].sum()), int(chosen.sum())
+            else:
+                members = labels == label
+                k, n = int(hit[members].sum()), int(members.sum())
             ci = proportion_ci(k, n, method="clopper-pearson", conf_level=conf_level)
-            rows.append({"section": section, "label": label, "k": k, "n": n, "estimate": ci.estimate,
-                         "ci_low": ci.ci_low, "ci_high": ci.ci_high})
-    return pd.DataFrame(rows)
+            out.append({"section": section, "label": label, "k": k, "n": n, "estimate": ci.estimate,
+                        "ci_low": ci.ci_low, "ci_high": ci.ci_high})
+    return pd.DataFrame(out)

@@ -33,7 +33,7 @@ import math
 import pandas as pd
 
 from cartrepro.analysis.cd22 import derive
-from cartrepro.analysis.cd22.common import numbers
+from cartrepro.analysis.cd22.common import numbers, rows
 from cartrepro.analysis.results import Results, merge
 from cartrepro.analysis.time import months
 from cartrepro.stats.survival import km_at
@@ -89,7 +89,8 @@ def after_remission(patients: pd.DataFrame) -> Results:
         r.add("p2_ltf_hct_day_median", float(bridged.median()))
         r.add("p2_ltf_hct_day_min", float(bridged.min()))
         r.add("p2_ltf_hct_day_max", float(bridged.max()))
-    nft = patients[patients["patient_id"].isin(course.index[course == "none"])]
+    nft = rows(patients, patients["patient_id"].isin(course.index[course == "none"]),
+               ("relapse_day", "last_followup_day"))
     relapse = months(numbers(nft["relapse_day"]).to_numpy())
     remission = months(numbers(nft.loc[nft["relapse_day"].isna(), "last_followup_day"]).to_numpy())
     r.add("p2_ltf_nft_relapse_n", len(relapse))
@@ -160,7 +161,8 @@ def without_unreported_events(lfs: pd.DataFrame, patients: pd.DataFrame) -> pd.D
     """The Fig 4c table with the events of CR patients who withdrew or were lost to follow-up censored on
     the day of the event: the text reports events only for the patients without further therapy and the
     HCT patients ("4 had a relapse", "2 died of TRM", "1 had a relapse"), 7 in all."""
-    off_study = patients.set_index("patient_id")["off_study"].reindex(lfs["patient_id"]).notna().to_numpy()
+    by_id = pd.Series(patients["off_study"].to_numpy(), index=pd.Index(patients["patient_id"]))
+    off_study = by_id.reindex(lfs["patient_id"]).notna().to_numpy()
     table = lfs.copy()
     table["event"] = table["event"].to_numpy() & ~off_study
     table.loc[off_study, "event_type"] = "censored"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartrepro.analysis.cd22.common import column, mask, single
+from cartrepro.analysis.cd22.common import column, mask, rows, single
 from cartrepro.analysis.results import Results
 from cartrepro.analysis.time import months
 
@@ -43,6 +43,6 @@ def relapsed_patients(tables: dict[str, pd.DataFrame]) -> Results:
     else:
         r.skip(["p2_disc_relapsed_normal_b"], "the optional column normal_b_cells_at_relapse is absent or empty")
     r.skip(["p2_fig5d_normal_b"], "percentages of normal B cells over time are not in the data contract")
-    pr = patients[mask(patients["day30_response"] == "partial_response")]
+    pr = rows(patients, mask(patients["day30_response"] == "partial_response"), ("relapse_day",))
     single(r, "p2_ltf_emd_pr_relapse_day", pr["relapse_day"], "partial responders")
     return r

@@ -21,10 +21,17 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from cartrepro.analysis.cd22.common import column, mask, numbers, percent, t_test_p
-from cartrepro.analysis.cd22.derive import CR_RESPONSES, complete_remission, subgroup_rates, subgroups
+from cartrepro.analysis.cd22.common import column, mask, numbers, percent, rows, t_test_p
+from cartrepro.analysis.cd22.derive import (
+    CR_RESPONSES,
+    SUBGROUP_COLUMNS,
+    complete_remission,
+    subgroup_rates,
+    subgroups,
+)
 from cartrepro.analysis.results import Results, merge
 from cartrepro.stats.proportions import proportion_ci
 
@@ -64,8 +71,9 @@ def early_deaths(patients: pd.DataFrame, within_days: int = 30) -> pd.Series:
     return (patients["death_day"].astype("Float64") < within_days).fillna(False).astype(bool)
 
 
-def group_members(patients: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The Figure 2a groups as sub-tables: all evaluated, and the evaluated patients of each baseline status.
+def group_members(patients: pd.DataFrame, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """The Figure 2a groups as sub-tables: all evaluated, and the evaluated patients of each baseline status
+    (every column, or only the columns ``names``).
 
     Raises ValueError if a response is missing, or an evaluated patient has a response that is none of
     :data:`RESPONSES` (it would be silently missing from the bars otherwise).
@@ -73,14 +81,16 @@ def group_members(patients: pd.DataFrame) -> dict[str, pd.DataFrame]:
     if patients["day30_response"].isna().any():
         raise ValueError("day30_response is missing for some patients (use not_evaluated where there was no "
                          "day-30 assessment)")
-    assessed = patients[evaluated(patients)]
+    keep = evaluated(patients)
+    status = patients.loc[keep, "baseline_status"]
+    assessed = patients[keep] if names is None else rows(patients, keep, names)
     unknown = sorted(set(assessed["day30_response"].astype(str)) - set(RESPONSES))
     if unknown:
         raise ValueError(f"day30_response of evaluated patients must be one of {', '.join(RESPONSES)}; "
                          f"found {', '.join(unknown)}")
     groups = {ALL_EVALUATED: assessed}
-    for status in GROUPS[1:]:
-        groups[status] = assessed[assessed["baseline_status"] == status]
+    for group in GROUPS[1:]:
+        groups[group] = assessed[status == group]
     return groups
 
 
@@ -90,13 +100,13 @@ def response_counts(patients: pd.DataFrame) -> pd.DataFrame:
     Columns: ``group`` (see :data:`GROUPS`), ``response`` (see :data:`RESPONSES`), ``count`` (patients of the
     group with that response) and ``group_n`` (patients in the group).
     """
-    rows = []
-    for group, members in group_members(patients).items():
+    out = []
+    for group, members in group_members(patients, ("day30_response",)).items():
         tally = members["day30_response"].astype(str).value_counts()
         for response in RESPONSES:
-            rows.append({"group": group, "response": response, "count": int(tally.get(response, 0)),
-                         "group_n": len(members)})
-    return pd.DataFrame(rows, columns=COUNT_COLUMNS)
+            out.append({"group": group, "response": response, "count": int(tally.get(response, 0)),
+                        "group_n": len(members)})
+    return pd.DataFrame(out, columns=COUNT_COLUMNS)
 
 
 def count(counts: pd.DataFrame, group: str, responses: str | tuple[str, ...] | list[str]) -> tuple[int, int]:
@@ -107,8 +117,9 @@ def count(counts: pd.DataFrame, group: str, responses: str | tuple[str, ...] | l
     unknown = set(wanted) - set(RESPONSES)
     if unknown:
         raise KeyError(f"unknown responses {sorted(unknown)}; each one of {', '.join(RESPONSES)}")
-    rows = counts[counts["group"] == group]
-    return int(rows.loc[rows["response"].isin(wanted), "count"].sum()), int(rows["group_n"].iloc[0])
+    in_group = counts["group"].to_numpy() == group  # (arrays: fig2a asks for 15 counts of one small table)
+    chosen = in_group & np.isin(counts["response"].to_numpy(), wanted)
+    return int(counts["count"].to_numpy()[chosen].sum()), int(counts["group_n"].to_numpy()[in_group][0])
 
 
 def count_matrix(counts: pd.DataFrame) -> pd.DataFrame:
@@ -199,7 +210,7 @@ def fig2b(patients: pd.DataFrame) -> Results:
     """Figure 2b: peak CAR-T level of objective responders vs non-responders among the evaluated (Student's
     t), and the non-responders without any expansion. Frame ``groups``: the two series of peaks."""
     r = Results()
-    assessed = patients[evaluated(patients)]
+    assessed = rows(patients, evaluated(patients), ("peak_car_pct_cd3", "day30_response"))
     peak = numbers(assessed["peak_car_pct_cd3"])
     response = assessed.loc[peak.index, "day30_response"]
     responders, non_responders = peak[mask(response.isin(OBJECTIVE_RESPONSES))], peak[mask(response == "no_response")]
@@ -218,7 +229,7 @@ def fig2c(patients: pd.DataFrame) -> Results:
     Frame ``rates``: one row per subgroup (:func:`cartrepro.analysis.cd22.derive.subgroup_rates`).
     """
     r = Results()
-    assessed = patients[evaluated(patients)]
+    assessed = rows(patients, evaluated(patients), ("day30_response", *SUBGROUP_COLUMNS))
     if assessed.empty:
         r.skip(["p2_fig2c_cr_by_previous_transplantation", "p2_fig2c_cr_by_disease_burden"],
                "no patient was evaluated on day 30")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartrepro.analysis.cd22.common import column, describe, mask, numbers, percent, single, t_test_p
+from cartrepro.analysis.cd22.common import column, describe, mask, numbers, percent, rows, single, t_test_p
 from cartrepro.analysis.cd22.derive import subgroup_rates, subgroups
 from cartrepro.analysis.results import Results, merge
 
@@ -69,7 +69,7 @@ def episodes(patients: pd.DataFrame) -> Results:
         r.skip(["p2_crs_resolution_median"], "no CRS resolution day is recorded")
     else:
         r.add("p2_crs_resolution_median", float(resolution.median()))
-    mild = patients[(crs >= 1) & (crs <= 2)]
+    mild = rows(patients, (crs >= 1) & (crs <= 2), ("crs_onset_day", "crs_resolution_day"))
     duration = numbers(mild["crs_resolution_day"]) - numbers(mild["crs_onset_day"])
     if duration.dropna().empty:
         r.skip(["p2_crs_g12_resolved_within"], "no grade 1-2 CRS with both onset and resolution day recorded")
@@ -78,7 +78,7 @@ def episodes(patients: pd.DataFrame) -> Results:
     describe(r, "p2_neuro_onset", patients.loc[neuro > 0, "neurotox_onset_day"], "no patient had neurotoxicity")
     describe(r, "p2_neuro_resolution", patients.loc[neuro > 0, "neurotox_resolution_day"],
              "no neurotoxicity resolution day is recorded")
-    grade2 = patients[neuro == 2]
+    grade2 = rows(patients, neuro == 2, ("neurotox_onset_day", "neurotox_resolution_day", "neurotox_treatment_days"))
     what = "with grade-2 neurotoxicity"
     single(r, "p2_neuro_g2_onset", grade2["neurotox_onset_day"], what)
     single(r, "p2_neuro_g2_resolution", grade2["neurotox_resolution_day"], what)
@@ -91,7 +91,7 @@ def fig3b(patients: pd.DataFrame, early_death_days: int = 30) -> Results:
     ``early_death_days``) and with vs without neurotoxicity (Student's t). Frame ``groups``."""
     r = Results()
     peak = numbers(patients["peak_car_pct_cd3"])
-    measured = patients.loc[peak.index]
+    measured = patients.loc[peak.index, ["death_day", "neurotox_grade"]]
     severe = mask(measured["death_day"] < early_death_days)
     neuro = pd.to_numeric(measured["neurotox_grade"]).astype(int) > 0
     t_test_p(r, "p2_fig3b_p_severe_ae", peak[severe], peak[~severe], "peak expansion by severe adverse event")
@@ -162,12 +162,18 @@ def _infection_deaths(r: Results, early: pd.DataFrame) -> None:
         r.add("p2_death_asperg_eval_day", day)
 
 
+#: the columns :func:`deaths` reads of the early deaths (the optional ones where the file has them)
+EARLY_DEATH_COLUMNS = ("death_day", "death_cause", "crs_grade", "peak_car_pct_cd3", "dli_days_before_infusion",
+                       "crs_onset_day", "crs_resolution_day", "vod_onset_day", "infection",
+                       *(name for name, _ in ASSESSMENTS))
+
+
 def deaths(patients: pd.DataFrame, early_death_days: int = 30) -> Results:
     """The early deaths (before ``early_death_days``) one by one: causes, the grade-5 CRS patient (death day,
     peak, DLI), the VOD patient (death day, CRS window, MRD-negative assessment day, VOD onset) and the two
     infections (death days, the day-15 assessment of the fungal-pneumonia death). Frame ``causes``."""
     r = Results()
-    early = patients[mask(patients["death_day"] < early_death_days)]
+    early = rows(patients, mask(patients["death_day"] < early_death_days), EARLY_DEATH_COLUMNS)
     cause = early["death_cause"]
     r.add("p2_disc_deaths_infection", int(mask(cause == "infection").sum()))
     r.add("p2_disc_deaths_combined", int(mask(cause.isin(["crs", "vod"])).sum()))
