@@ -49,6 +49,7 @@ def _warm_up_code(modules: list[str]) -> str:
     return ("def _cartrepro_warm_up():\n"
             "    import importlib\n"
             "    import cartrepro.build.fresh\n"
+            "    cartrepro.build.fresh.lighter_imports()\n"
             f"    for name in {modules!r}:\n"
             "        try:\n"
             "            importlib.import_module(name)\n"
