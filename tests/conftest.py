@@ -68,7 +68,12 @@ def pytest_unconfigure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """In a worker: each collected test's group, written before the worker reports its collection."""
+    """Every Hypothesis test (``@given``: its draws run the code under test many times) is marked slow, as the
+    property modules are, so the fast set (``-m "not slow"``) holds none and `make test` runs them all.
+    In a worker: each collected test's group, written before the worker reports its collection."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.slow)
     folder = os.environ.get(GROUPS_ENV)
     worker = getattr(config, "workerinput", {}).get("workerid")
     if not folder or worker is None:
