@@ -176,9 +176,8 @@ def _plain_table(data: bytes) -> tuple[list[str], pd.DataFrame, bool] | None:
         return None
     if np.diff(ends, prepend=-1).max() - 1 > csv.field_size_limit():
         return None
-    unsure = np.flatnonzero(~_ASCII_SURE[arr])  # commas, spaces, line ends, non-ASCII bytes: the few
-    starts = np.r_[0, ends[:-1] + 1]
-    if (np.searchsorted(unsure, ends) - np.searchsorted(unsure, starts) == ends - starts).any():
+    starts = np.r_[0, ends[:-1] + 1]  # every line holds a byte (no empty line): ``starts`` increase
+    if not np.logical_or.reduceat(_ASCII_SURE[arr], starts).all():
         return None  # a blank line (or one of non-ASCII text only: the general path decides)
     frame = pd.read_csv(io.BytesIO(data), header=None, dtype=object, na_filter=False, keep_default_na=False,
                         quoting=csv.QUOTE_NONE, skip_blank_lines=False, engine="c", sep=",", encoding="utf-8",
