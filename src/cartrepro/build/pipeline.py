@@ -289,6 +289,9 @@ def execute_notebook(source: str, output: str, parameters: dict, scratch: str | 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from cartrepro.build.kernels import quick_output_checks
+
+    quick_output_checks()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     if validated:
