@@ -23,6 +23,10 @@ PAPER_OF_PREFIX = {"p1": "car1922", "p2": "cd22"}
 #: the path of the JSON file of :func:`write_validated` (read by ``contract.load_paper``)
 VALIDATED_ENV = "CARTREPRO_VALIDATED"
 
+#: the environment variable through which a build lets its kernels share one computation of
+#: ``cartrepro.methods.chapter.ledger_pages``: the path of the JSON file the first kernel to need it writes
+LEDGER_PAGES_ENV = "CARTREPRO_LEDGER_PAGES"
+
 
 def write_validated(path: Path, data_dir: str | Path, record: dict[str, dict]) -> None:
     """Write ``record`` (``contract.core.validated_record`` of ``data_dir``) to ``path``, keyed by each paper

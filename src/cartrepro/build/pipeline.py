@@ -34,6 +34,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from cartrepro.paths import (
+    LEDGER_PAGES_ENV,
     NOTEBOOKS_DIR,
     PAPER_OF_PREFIX,
     PUBLISHED_DIR,
@@ -47,6 +48,7 @@ from cartrepro.paths import (
 )
 
 VALIDATED_FILE = "validated.json"  # in .work/: what the build validated, handed to the kernels (VALIDATED_ENV)
+LEDGER_PAGES_FILE = "ledger_pages.json"  # in .work/: methods.chapter.ledger_pages, shared by the kernels
 PIPELINE_VERSION = "1"  # bump when a change in build/ changes what an executed notebook holds (build/ is not hashed)
 BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIR = "book"
@@ -459,6 +461,7 @@ def _build(data_dir: Path, out_dir: Path, workers: int, params: dict | None, not
     work = out_dir / ".work"
     for folder in (cache, work):
         folder.mkdir(parents=True, exist_ok=True)
+    (work / LEDGER_PAGES_FILE).unlink(missing_ok=True)  # computed anew by the first kernel to need it
     started = None
     sources = discover_notebooks(notebooks_dir)
     if not fresh_kernels and sources and not any(cache.glob("*.key")):
@@ -654,7 +657,8 @@ def _start_kernels(jobs: list[NotebookJob], work: Path, workers: int, sources) -
     try:
         pool = KernelPool(workers, scratch, work, notebook_imports(sources),
                           lambda kernel, job: _execute_in(kernel, job, work),
-                          env={VALIDATED_ENV: str(work / VALIDATED_FILE)})
+                          env={VALIDATED_ENV: str(work / VALIDATED_FILE),
+                               LEDGER_PAGES_ENV: str(work / LEDGER_PAGES_FILE)})
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise

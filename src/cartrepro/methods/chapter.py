@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import html
+import json
+import os
 import warnings
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pandas as pd
 
 from cartrepro.ledger.entries import entry, load_ledger
 from cartrepro.methods.cards import card_key
-from cartrepro.paths import NOTEBOOKS_DIR, is_shipped_cohort
+from cartrepro.paths import LEDGER_PAGES_ENV, NOTEBOOKS_DIR, is_shipped_cohort
 from cartrepro.stats.rounding import printed_decimals
 
 __all__ = ["decimals_of", "ledger_pages", "no_panel", "no_panels", "numbers_using", "other_data_note", "page_title",
@@ -100,7 +102,33 @@ def ledger_pages() -> dict[str, str]:
     belongs to that page (which ids a page records does not depend on the data). Cached per process.
     A page whose ``compute`` fails on the example cohort contributes nothing (its numbers then show
     without a link, which the test of this function would catch).
+
+    In a process whose :data:`~cartrepro.paths.LEDGER_PAGES_ENV` names a file (the kernels of one build:
+    the build removes the file before they start), the first process to need the map computes and writes
+    it there, and the others wait for it and read it (~0.8 s of CPU per kernel otherwise: the three methods
+    pages run in both kernels).
     """
+    shared = os.environ.get(LEDGER_PAGES_ENV)
+    if not shared:
+        return _ledger_pages()
+    import fcntl
+
+    path = Path(shared)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or by the system if the kernel dies
+        if path.is_file():
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:  # not written whole: computed again below
+                pass
+        where = _ledger_pages()
+        written = path.with_name(path.name + ".new")
+        written.write_text(json.dumps(where), encoding="utf-8")
+        os.replace(written, path)
+        return where
+
+
+def _ledger_pages() -> dict[str, str]:
     from cartrepro.analysis.pages import all_pages
 
     tables = _example_tables()
