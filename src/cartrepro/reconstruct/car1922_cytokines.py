@@ -489,16 +489,22 @@ def _validation(rng, patients: pd.DataFrame, specimens: pd.DataFrame, report: di
                                                                  MAX_DRAWS)
     unl_value = float(rng.choice(np.arange(40, 56))) / 10
 
+    # the patients of each label and the table's order, taken once (thousands of attempts; each draws the same
+    # permutations from the same arrays as when it filtered the table itself, so the same cohort comes out)
+    by_label = {label: val.loc[val["label"] == label, "patient_id"].to_numpy() for label in ("nr_er", "remission")}
+    unlabelled = val.loc[val["label"] == "unlabelled", "patient_id"].tolist()
+    order = val["patient_id"].tolist()
+
     def assign_attempt():
         out = {}
         for label, vals in (("nr_er", nr), ("remission", rem)):
-            ids = rng.permutation(val[val["label"] == label]["patient_id"].to_numpy())
+            ids = rng.permutation(by_label[label])
             out.update(dict(zip(ids, vals, strict=True)))
-        for p in val[val["label"] == "unlabelled"]["patient_id"]:
+        for p in unlabelled:
             out[p] = unl_value
-        series = pd.Series(out).loc[val["patient_id"]]
-        p = logrank_test(*pfs, series.to_numpy() > cut).p_value
-        return series if prints(p, "0.0190") else None
+        values = np.array([out[p] for p in order], dtype=float)
+        p = logrank_test(*pfs, values > cut).p_value
+        return pd.Series(out).loc[val["patient_id"]] if prints(p, "0.0190") else None
 
     series, report["validation_assignment_draws"] = first_accepted(assign_attempt, "Fig. 1i log-rank P = 0.0190",
                                                                    MAX_DRAWS)

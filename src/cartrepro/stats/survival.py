@@ -111,6 +111,8 @@ def _as_1d(values, name: str) -> np.ndarray:
 
 def _float_array(values, name: str) -> np.ndarray:
     arr = _as_1d(values, name)
+    if arr.dtype.kind in "biuf":  # plain numbers: the same floats without pandas' conversion (searches call this
+        return arr.astype(float)  # thousands of times)
     try:
         out = pd.Series(arr).to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as exc:
@@ -409,7 +411,10 @@ def _logrank_input(time, event, group) -> tuple[np.ndarray, np.ndarray, np.ndarr
     e = _check_event(event, n)
     g = _as_1d(group, "group")
     _check_same_length(n, g, "group")
-    codes, labels = pd.factorize(pd.Series(g), sort=True)
+    if g.dtype.kind in "biu":  # labels that cannot be missing: the same sorted codes without pandas
+        labels, codes = np.unique(g, return_inverse=True)
+    else:
+        codes, labels = pd.factorize(pd.Series(g), sort=True)
     if (codes < 0).any():
         raise ValueError("group contains missing value(s)")
     k = len(labels)
