@@ -13,7 +13,8 @@ matplotlib.use("Agg")
 
 def text_heavy_figure():
     """Every kind of text the caches meet: rotated, multi-line, bold/italic, sizes, Unicode, mathtext, the same
-    string at several sizes and positions, and a font feature setting."""
+    string at several sizes and positions, a font feature setting, text drawn without antialiasing and text
+    running off the canvas."""
     fig, (ax, bx) = style.new_figure(figsize=(6.4, 4.6), ncols=2)
     ax.plot([0, 1, 2], [3, 1, 2], label="MIP3α fold change")
     ax.set_title("A long bold title that the narrow rendition wraps onto two lines", loc="left")
@@ -25,6 +26,8 @@ def text_heavy_figure():
         bx.text(0.05, 0.2 + 0.25 * i, "0.5\nline two", fontsize=size, style="italic", fontweight="bold")
     bx.text(0.5, 0.9, r"$\alpha^2 + \beta_{i}$ and P = 0.048", ha="center")
     bx.text(0.5, 0.1, "ffi fl kerning AV", fontfeatures=["-liga"], ha="center")
+    bx.text(0.5, 0.55, "not antialiased 0.5", antialiased=False, rotation=33, ha="center")
+    bx.text(0.95, 0.45, "beyond the edge", clip_on=False, fontsize=14)
     bx.set_xticks(np.linspace(0, 1, 6), [f"{v:.1f}" for v in np.linspace(0, 1, 6)], rotation=45)
     return style.describe(fig, "A figure with every kind of text")
 

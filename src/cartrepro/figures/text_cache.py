@@ -9,8 +9,9 @@ pixel density, the string and the hinting flags, so :func:`install` keeps their 
 
 - a string's width, height and descent (``RendererAgg.get_text_width_height_descent``; plain text only:
   mathtext and TeX are measured as before);
-- a string's glyphs and positions (the shaping of ``RendererAgg.draw_text``; the glyphs are then drawn by
-  matplotlib's own code, as before);
+- a string's glyphs and positions (the shaping of ``RendererAgg.draw_text``);
+- each glyph's bitmap at a given size, angle and sub-pixel offset (drawn by ``RendererAgg.draw_text`` for
+  plain text; about half the glyphs of the book's figures are found there);
 - the font's sfnt tables read by ``Text._get_layout``.
 
 The drawn pixels are those of matplotlib without the caches (tests/unit/test_figures_text_cache.py draws
@@ -21,6 +22,9 @@ are not the ones this was written against (``SUPPORTED``): the figures are then 
 from __future__ import annotations
 
 import functools
+import math
+
+import numpy as np
 
 #: the matplotlib versions whose Agg text code these caches were checked against (major.minor)
 SUPPORTED = ("3.11",)
@@ -43,6 +47,7 @@ def install() -> bool:
     import matplotlib
     import matplotlib.text as mtext
     from matplotlib.backends import backend_agg
+    from matplotlib.ft2font import RenderMode
 
     if ".".join(matplotlib.__version__.split(".")[:2]) not in SUPPORTED:
         return False
@@ -58,6 +63,7 @@ def install() -> bool:
     sizes: dict = {}
     layouts: dict = {}
     tables: dict = {}
+    bitmaps: dict = {}
 
     @functools.wraps(measure)
     def get_text_width_height_descent(self, s, prop, ismath):
@@ -90,8 +96,41 @@ def install() -> bool:
             glyphs = tuple((item.ft_object, item.glyph_index, item.x, item.y)
                            for item in font._layout(s, flags=flags, features=features, language=language))
             _bounded_put(layouts, key, glyphs)
-        self._draw_text_glyphs_and_boxes(
-            gc, x, y, angle, ((ft_object, size, index, 0, 1, dx, dy) for ft_object, index, dx, dy in glyphs), [])
+        draw_glyphs(self, gc, x, y, angle, size, glyphs)
+
+    def draw_glyphs(self, gc, x, y, angle, size, glyphs):
+        """What ``RendererAgg._draw_text_glyphs_and_boxes`` does for plain text (no slant, no stretch, no
+        boxes), with each glyph's bitmap kept by its sub-pixel offset: FreeType renders a glyph moved by
+        whole pixels as the same bitmap moved by as many pixels (an outline in 1/64 pixel units moved by
+        multiples of 64), so the bitmap rendered at the position's fraction of a pixel is drawn at its whole
+        pixels. An empty bitmap (a space) is drawn where FreeType places it, as before."""
+        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        flags = hinting_flag()
+        mode = RenderMode.NORMAL if gc.get_antialiased() else RenderMode.MONO
+        matrix = None
+        height = self.height
+        for ft_object, index, dx, dy in glyphs:
+            px = round(0x40 * (x + dx * cos - dy * sin))
+            py = round(0x40 * (height - y + dx * sin + dy * cos))  # FreeType's y is upwards
+            key = (ft_object, size, self.dpi, index, angle, px & 63, py & 63, flags, mode)
+            found = bitmaps.get(key)
+            if found is None:
+                if matrix is None:
+                    matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]])
+                              @ [[1, 0], [0, 1]]).round().astype(int)
+                ft_object.set_size(size, self.dpi)
+                ft_object._set_transform(matrix, [px & 63, py & 63])
+                bitmap = ft_object._render_glyph(index, flags, mode)
+                buffer = bitmap.buffer
+                if mode is not RenderMode.NORMAL:
+                    buffer *= 0xff
+                found = (buffer, bitmap.left, bitmap.top, buffer.size == 0)
+                _bounded_put(bitmaps, key, found)
+            buffer, left, top, empty = found
+            if not empty:
+                left, top = left + (px >> 6), top + (py >> 6)
+            # draw_text_image's y is downwards & the bitmap bottom side
+            self._renderer.draw_text_image(buffer, left, int(height) - top + buffer.shape[0], 0, gc)
 
     class _FontTables:
         """The font ``Text._get_layout`` asks for, with its sfnt tables read once (everything else as is)."""
@@ -118,7 +157,7 @@ def install() -> bool:
     renderer.draw_text = draw_text
     mtext.get_font = get_font_with_tables
     _installed.update(measure=measure, draw_text=shape_and_draw, get_font=get_font, sizes=sizes, layouts=layouts,
-                      tables=tables)
+                      tables=tables, bitmaps=bitmaps)
     return True
 
 
