@@ -32,6 +32,9 @@ def complete_remission(patients: pd.DataFrame) -> pd.Series:
 def _first_event(patients: pd.DataFrame, origin: pd.Series) -> pd.DataFrame:
     """Time from ``origin`` to the first of relapse or death (else last follow-up), for ``patients``."""
     def days(values) -> np.ndarray:  # missing as NaN, which compares False and is skipped by fmin
+        if (isinstance(values, pd.Series) and values.index.equals(patients.index)
+                and pd.api.types.is_numeric_dtype(values.dtype) and values.dtype != bool):
+            return values.to_numpy(dtype=float, na_value=np.nan)  # a column of the table: the same floats, directly
         return pd.Series(values, index=patients.index).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
     start = days(origin)
