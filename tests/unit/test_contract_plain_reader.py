@@ -89,7 +89,7 @@ ODD = [
     b"a,b\n1,x\xe2\x80\xa8\n", b"a,b\n\x0b1,2\x0c\n", b"a,b\n\x1c,\x1f\n", b"a,b\n1,\xc2\x85\n", b'a,b\n"1",2\n',
     b'a,b\n1,"2,3"\n', b"a,b\nMIP3\xce\xb1,\xce\xb1\n", b"a,b\n#1,2\n", b"a,b\nNA,nan\n", b"a,b\n1,2\x00\n",
     b"a;b\n1;2\n", b"a\tb\n1\t2\n", b"a\n1\n2\n", b"a\n \n2\n", b"a,b\n1,2\n" * 3, b",\n1,2\n", b" ,b\n1,2\n",
-    b"a,b\n1," + b"x" * 140_000 + b"\n", b"a,b\n\xce\xb1,\xce\xb1\n",
+    b"a,b\n1," + b"x" * 140_000 + b"\n", b"a,b\n\xce\xb1,\xce\xb1\n", b"0\n\n", b"a,b\n1,2\n\n", b"a,b\n1,2\r\n\r\n",
 ]
 
 
@@ -141,6 +141,24 @@ def test_drawn_plain_files_take_the_plain_way_and_read_the_same(data):
 @settings(max_examples=250, deadline=None)
 @given(data=messy_files())
 def test_drawn_messy_files_read_the_same(data):
+    assert_same_read(data)
+
+
+ANY_CELL = st.text(st.characters(exclude_categories=("Cs",), exclude_characters='",\n\r\x00'), max_size=6)
+
+
+@st.composite
+def unicode_files(draw) -> bytes:
+    """One width, cells of any characters but the ones that make a file not plain (quote, comma, line ends, NUL):
+    every other control character, space and script, around and inside cells."""
+    width = draw(st.integers(1, 4))
+    rows = draw(st.lists(st.lists(ANY_CELL, min_size=width, max_size=width), min_size=2, max_size=8))
+    return text(rows, "\n", draw(st.booleans()), False)
+
+
+@settings(max_examples=250, deadline=None)
+@given(data=unicode_files())
+def test_drawn_files_of_any_characters_read_the_same(data):
     assert_same_read(data)
 
 

@@ -161,7 +161,7 @@ def _plain_table(data: bytes) -> tuple[list[str], pd.DataFrame, bool] | None:
             return None
         data = data.replace(b"\r\n", b"\n")
     data = data[:-1] if data.endswith(b"\n") else data
-    if not data or data.startswith(b"\n") or b"\n\n" in data:
+    if not data or data.startswith(b"\n") or data.endswith(b"\n") or b"\n\n" in data:
         return None
     first = data.split(b"\n", 1)[0]
     if max(first.count(b";"), first.count(b"\t")) > first.count(b","):
