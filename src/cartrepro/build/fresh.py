@@ -12,6 +12,7 @@ Nothing here is imported by the build process itself.
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import sys
 import warnings
@@ -53,7 +54,8 @@ def lighter_imports() -> bool:
 
 
 def snapshot() -> None:
-    """Remember the state to come back to (after the shared imports, before any notebook)."""
+    """Remember the state to come back to (after the shared imports, before any notebook), and freeze the
+    imported objects out of the garbage collector's view (see below)."""
     import matplotlib
     import numpy
     from pandas._config import config as pandas_config
@@ -72,6 +74,11 @@ def snapshot() -> None:
         loaded=dict(paths._LOADED),
         figure_state=_figure_state(),
     )
+    # the imported modules' objects (~170,000) leave the garbage collector's view: the full collection of
+    # every reset (IPython's) and the automatic ones while a notebook runs then walk only what the notebooks
+    # made (~0.1 s less per collection; objects frozen here are only never collected as cyclic garbage)
+    gc.collect()
+    gc.freeze()
 
 
 def _figure_state() -> dict | None:
