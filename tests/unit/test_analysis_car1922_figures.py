@@ -49,3 +49,19 @@ def test_p_text_and_correlation_title_state_missing_values():
     assert figs.p_text(0.00491) == "P = 0.0049"
     assert figs.p_text("no cutoff", "log-rank P") == "log-rank P not computable"
     assert figs.correlation_title("3e", "too few pairs", 2) == "3e  r not computable (n = 2)"
+
+
+def test_a_venn_region_of_many_analytes_lists_some_and_counts_the_rest():
+    """A large cohort makes dozens of analytes significant (52 in both diseases on the 10,000-patient cohort):
+    the figure lists at most VENN_NAMES per region and still lays out (a layout warning is an error here)."""
+    names = [f"analyte {i:02d}" for i in range(70)]
+    significant = {"b_all": set(names[:58]), "b_nhl": set(names[6:69])}
+    fig = figs.venn_figure(significant, 0.05)
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_text()]
+    both = next(label for label in labels if label.startswith("analyte 06"))
+    assert both.splitlines() == [*names[6:15], "… and 43 more"]  # 52 in both: 9 named, 43 counted
+    assert "\n".join(names[:6]) in labels  # B-ALL only: 6, all named
+    assert "\n".join([*names[58:67], "… and 2 more"]) in labels  # B-NHL only: 11
+    assert figs.venn_region_text(set(names[:10])).splitlines() == names[:10]  # ten still fit by name
+    assert figs.venn_region_text(set()) == "0"
+    plt.close(fig)

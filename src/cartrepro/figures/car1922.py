@@ -76,8 +76,33 @@ def crs_figure(data: pd.DataFrame, endpoint: str) -> Figure:
                               show_ci=False)
 
 
+#: a region of the Fig. 1c Venn diagram lists at most this many analytes by name: a 10,000-patient cohort makes
+#: dozens significant, whose names would not fit the figure (its layout then fails with a warning on the page)
+VENN_NAMES = 10
+
+
+def venn_region_text(names: set) -> str:
+    """The label of one Venn region: its analytes in alphabetical order, one per line; past :data:`VENN_NAMES`,
+    the first ``VENN_NAMES - 1`` and a line counting the rest; ``"0"`` for an empty region.
+
+    Examples
+    --------
+    >>> venn_region_text({"MIP3α", "Eotaxin"})
+    'Eotaxin\\nMIP3α'
+    >>> venn_region_text({f"analyte {i:02d}" for i in range(12)}).splitlines()[-2:]
+    ['analyte 08', '… and 3 more']
+    """
+    if not names:
+        return "0"
+    shown = sorted(names)
+    if len(shown) > VENN_NAMES:
+        shown = [*shown[:VENN_NAMES - 1], f"… and {len(shown) - VENN_NAMES + 1} more"]
+    return "\n".join(shown)
+
+
 def venn_figure(significant: dict, alpha: float) -> Figure:
-    """Figure 1c: analytes with P < alpha in B-ALL, in B-NHL, in both (names listed in each region)."""
+    """Figure 1c: analytes with P < alpha in B-ALL, in B-NHL, in both (names listed in each region, at most
+    :data:`VENN_NAMES`; :func:`venn_region_text`)."""
     from matplotlib_venn import venn2
 
     title = f"Figure 1c  Analytes with P < {alpha:g} within disease"
@@ -92,7 +117,7 @@ def venn_figure(significant: dict, alpha: float) -> Figure:
     for region, names in regions.items():
         label = diagram.get_label_by_id(region)
         if label is not None:
-            label.set_text("\n".join(sorted(names)) if names else "0")
+            label.set_text(venn_region_text(names))
     ax.set_title(title)
     fig.tight_layout()
     return fig
