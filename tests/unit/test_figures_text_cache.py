@@ -69,3 +69,18 @@ def test_installed_once_and_reversible(without_then_with_caches):
     assert RendererAgg.draw_text is not own
     text_cache.uninstall()
     assert RendererAgg.draw_text is own
+
+
+def test_full_caches_drop_their_oldest_entries_and_draw_the_same(without_then_with_caches, monkeypatch):
+    def heavy():
+        try:
+            fig = text_heavy_figure()
+            return [style.png_bytes(fig, size, mark=True) for size in (None, style.narrow_size(fig))]
+        finally:
+            plt.close("all")
+
+    plain = heavy()
+    monkeypatch.setattr(text_cache, "MAX_ENTRIES", 3)
+    assert text_cache.install()
+    assert heavy() == plain
+    assert all(len(text_cache._installed[name]) <= 3 for name in ("sizes", "layouts", "tables", "bitmaps"))

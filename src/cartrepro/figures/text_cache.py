@@ -36,7 +36,10 @@ _installed: dict[str, object] = {}
 
 def _bounded_put(cache: dict, key, value) -> None:
     if len(cache) >= MAX_ENTRIES:
-        cache.pop(next(iter(cache)))
+        try:
+            cache.pop(next(iter(cache)), None)
+        except (StopIteration, RuntimeError):  # emptied or changed by another thread meanwhile
+            pass
     cache[key] = value
 
 
@@ -142,9 +145,11 @@ def install() -> bool:
 
         def get_sfnt_table(self, name):
             key = (self._font, name)
-            if key not in tables:
-                _bounded_put(tables, key, self._font.get_sfnt_table(name))
-            return tables[key]
+            found = tables.get(key, tables)  # a table may be None (absent from the font)
+            if found is tables:
+                found = self._font.get_sfnt_table(name)
+                _bounded_put(tables, key, found)
+            return found
 
         def __getattr__(self, name):
             return getattr(self._font, name)
