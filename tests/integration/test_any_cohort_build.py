@@ -23,6 +23,7 @@ from cartrepro.contract import validate
 from cartrepro.contract.templates import EXAMPLE_ZIP, TEMPLATE_DIR, write_templates
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from page_outputs import stderr_outputs  # noqa: E402
 from strategies import gen, write_cohort  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -43,6 +44,7 @@ def _built(data: Path, out: Path) -> None:
     assert report.ok, report.format()
     result = build(data, out, jobs=2)
     assert (out / "html" / "index.html").exists(), result
+    assert stderr_outputs(out) == []  # no page shows a warning
 
 
 @pytest.fixture(scope="module")

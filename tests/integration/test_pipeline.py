@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_outputs import stderr_outputs
 
 from cartrepro.analysis.pages import all_pages
 from cartrepro.build.cli import main as cli_main
@@ -26,6 +27,7 @@ def test_build_publishes_site_results_and_scorecard(built_book):
     assert (out / "html" / "index.html").is_file()
     assert (out / "html" / "notebooks" / "p2_fig4_long_term_outcome.html").is_file()
     assert {j.status for j in result.jobs} == {"executed"}
+    assert stderr_outputs(out) == []  # no page shows a warning
     results = json.loads((out / "results.json").read_text())
     for ledger_id, (value, low, high) in FIG4.items():
         got = results[ledger_id]
@@ -176,6 +178,7 @@ def test_a_cohort_with_one_cr_patient_moved_to_no_response_differs_on_every_affe
     """Issue 10: on anyone's data the scorecard compares with the paper; a changed count must show (the P2
     half of the shared other cohort is the shipped one with one CR patient moved to no response)."""
     _, out, _, _ = other_book
+    assert stderr_outputs(out) == []  # no page shows a warning
     card = pd.read_csv(out / "scorecard.csv", keep_default_na=False).set_index("id")
     assert (card.loc[CR_RATES, "match"] == "differs").all(), card.loc[CR_RATES, ["computed", "match"]].to_string()
     assert card.loc["p2_resp_cr_enrolled", "computed"] == "67.6"  # 23/34: a plain difference, not "unattainable"

@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 import pytest
+from page_outputs import stderr_outputs
 
 from cartrepro.build.cli import main as cli_main
 from cartrepro.build.pipeline import build
@@ -22,6 +23,7 @@ def test_a_ten_thousand_patient_cohort_validates_and_builds(tmp_path, capsys):
     result = build(data, out, jobs=2)
     assert (out / "html" / "index.html").is_file()
     assert {j.status for j in result.jobs} == {"executed"}
+    assert stderr_outputs(out) == []  # no page shows a warning (Fig 1c's layout did, with 52 analytes to list)
     card = pd.read_csv(out / "scorecard.csv", keep_default_na=False)
     assert set(card["evidence"]) == {""}  # not the shipped cohorts: compared with the paper, no evidence claim
     assert card.set_index("id").loc["p1_n_total", "match"] == "differs"  # 10,000 patients, not 119
