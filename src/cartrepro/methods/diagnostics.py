@@ -95,9 +95,17 @@ def r_wilcox_default(a, b) -> tuple[float, str]:
     the normal approximation with tie and continuity correction.
     """
     x, y = _arr(a), _arr(b)
-    if x.size < R_EXACT_LIMIT and y.size < R_EXACT_LIMIT and not _has_ties(x, y):
-        return mann_whitney_exact(x, y).p_value, "exact"
-    return mann_whitney(x, y, continuity=True).p_value, "normal approximation, continuity-corrected"
+    if _r_takes_exact(x, y):
+        return mann_whitney_exact(x, y).p_value, R_EXACT
+    return mann_whitney(x, y, continuity=True).p_value, R_NORMAL
+
+
+#: the two branches of R ``wilcox.test``'s defaults, as :func:`r_wilcox_default` names them
+R_EXACT, R_NORMAL = "exact", "normal approximation, continuity-corrected"
+
+
+def _r_takes_exact(x: np.ndarray, y: np.ndarray) -> bool:
+    return x.size < R_EXACT_LIMIT and y.size < R_EXACT_LIMIT and not _has_ties(x, y)
 
 
 def mann_whitney_panel(a, b, published_p: float | None = None, decimals: int = 3) -> pd.DataFrame:
@@ -121,8 +129,12 @@ def mann_whitney_panel(a, b, published_p: float | None = None, decimals: int = 3
     scipy_exact_p = (float(stats.mannwhitneyu(x, y, alternative="two-sided", method="exact").pvalue)
                      if feasible else float("nan"))
     scipy_auto = stats.mannwhitneyu(x, y, alternative="two-sided")
-    r_p, r_branch = r_wilcox_default(x, y)
     cc = mann_whitney(x, y, continuity=True)
+    # r_wilcox_default(x, y), from the two P values it would compute again (the same functions, the same arrays)
+    if _r_takes_exact(x, y):
+        r_p, r_branch = (exact_p if feasible else mann_whitney_exact(x, y).p_value), R_EXACT
+    else:
+        r_p, r_branch = cc.p_value, R_NORMAL
     plain = mann_whitney(x, y, continuity=False)
     u = cc.statistic
     ignored = " (ties ignored)" if ties else ""
