@@ -119,7 +119,7 @@ def km_figure(curves: list[Curve], *, title: str, ylabel: str, time_scale: float
 
     risk._cartrepro_no_mark = True  # the mark goes over the curves, not over the table of numbers
     risk.set_xlim(ax.get_xlim())
-    risk.set_ylim(-0.5, len(curves) - 0.5)
+    risk.set_ylim(-0.5, max(len(curves), 1) - 0.5)  # no curve (nobody in the analysis set): one empty row
     for row, (colour, curve) in enumerate(zip(PALETTE, curves, strict=False)):
         y = len(curves) - 1 - row
         counts = numbers_at_risk(np.asarray(curve.time, float) / time_scale, ticks)

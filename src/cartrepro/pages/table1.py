@@ -8,6 +8,8 @@ because pooling the two measures would mix different assays.
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 from tableone import TableOne
 
@@ -39,8 +41,14 @@ def cd22_table1(patients: pd.DataFrame) -> TableOne:
     })
     if "cd22_positive_site" in patients and patients["cd22_positive_site"].notna().any():
         frame["CD22 shown in"] = patients["cd22_positive_site"].astype(object)
+    # a measure nobody has (e.g. no MRD-positive patient, so no FCM blasts) gets no row: its cells would be nan
+    frame = frame.drop(columns=[c for c in frame.columns if frame[c].isna().all()])
     continuous = [c for c in frame.columns if frame[c].dtype == float]
     categorical = [c for c in frame.columns if c not in continuous]
     decimals = {c: (0 if c == "Age, years" else 1) for c in continuous}
-    return TableOne(frame, categorical=categorical, nonnormal=continuous, min_max=continuous, decimals=decimals,
-                    missing=False)
+    with warnings.catch_warnings():
+        # tableone computes a mean and SD of every continuous row though only median [min, max] is shown: for a
+        # row of one patient numpy warns that the SD has no degrees of freedom (the warning reached the page)
+        warnings.filterwarnings("ignore", "Degrees of freedom <= 0", RuntimeWarning)
+        return TableOne(frame, categorical=categorical, nonnormal=continuous, min_max=continuous, decimals=decimals,
+                        missing=False)

@@ -85,7 +85,9 @@ def screen_multiplicity(tables: dict | None, *, window_months: float = 6.0, alph
     screens = {"all": cyto.screen(cytokines, patients, window_months=window_months)}
     for suffix, disease in DISEASES.items():
         screens[suffix] = cyto.screen(cytokines, patients, window_months=window_months, disease=disease)
-    frame = pd.concat([s.assign(screen=k) for k, s in screens.items()], ignore_index=True)
+    # a disease without training specimens screens nothing: its empty frame adds no row (and, left in, makes
+    # pandas warn about how it will type the columns of such frames in a later version)
+    frame = pd.concat([s.assign(screen=k) for k, s in screens.items() if len(s)], ignore_index=True)
     frame["q_bh"] = frame["q_bh"].astype(float)
     r.frames["screen"] = frame
     tested = {k: s.loc[s["p"].notna()] for k, s in screens.items()}
