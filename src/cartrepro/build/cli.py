@@ -49,6 +49,9 @@ def _validated(data: Path):
 
 
 def _results(data: Path, params: dict, out: Path | None) -> int:
+    from cartrepro.build.fresh import lighter_imports
+
+    lighter_imports()  # this process shows no SciPy docstring either (see the function; ~0.35 s of CPU)
     from cartrepro.build.results import compute_results, unregistered_notebooks, write_atomically
     from cartrepro.contract import ContractError, validate_and_load
 
