@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from cartrepro.paths import VALIDATED_ENV, note_loaded
 
 from .problems import ContractError, Problem, Severity, ValidationReport
-from .reading import RawTable, convert_column, empty_column, read_table
+from .reading import RawTable, cell_texts, convert_column, empty_column, read_table
 from .spec import ColumnSpec, TableSpec
 from .tables import PAPERS, REQUIRED_TABLES, TABLES, paper_tables
 
@@ -54,9 +54,7 @@ class _Table:
     def stripped(self, column: str) -> np.ndarray:
         """The column's cell texts without surrounding spaces (computed once per column)."""
         if column not in self._stripped:
-            cells = self.raw.frame[column]
-            self._stripped[column] = (cells.to_numpy(dtype=object) if self.raw.stripped  # str cells, no spaces
-                                      else cells.astype(str).str.strip().to_numpy(dtype=object))
+            self._stripped[column] = cell_texts(self.raw.frame[column], self.raw.stripped)
         return self._stripped[column]
 
     def problem(
@@ -203,9 +201,7 @@ def _typed_table(spec: TableSpec, raw: RawTable) -> tuple[_Table, list[tuple[str
     n = len(raw.frame)
     ids = np.full(n, None, dtype=object)
     if spec.label_column and spec.label_column in raw.frame:
-        cells = raw.frame[spec.label_column]
-        labels = (cells.to_numpy(dtype=object) if raw.stripped  # str cells without surrounding whitespace
-                  else cells.astype(str).str.strip().to_numpy(dtype=object))
+        labels = cell_texts(raw.frame[spec.label_column], raw.stripped)
         ids = np.where(labels == "", None, labels)
 
     known = set(spec.names)

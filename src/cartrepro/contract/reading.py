@@ -280,8 +280,13 @@ def _issue_for_number(cells: pd.Series, finite: np.ndarray, whole_required: bool
     return issues
 
 
-def _stripped(values: np.ndarray) -> np.ndarray:
-    """``str(x).strip()`` of every cell, as an object array (pandas' string map when every cell is a str)."""
+def cell_texts(column: pd.Series, stripped: bool = False) -> np.ndarray:
+    """``str(x).strip()`` of every cell of a raw column, as an object array (pandas' string map when every cell
+    is a str); ``stripped``: the table is known to have no whitespace around a cell (:attr:`RawTable.stripped`),
+    so the cells are returned as they are."""
+    values = column.to_numpy(dtype=object)
+    if stripped:
+        return values
     if values.size and lib.is_string_array(values, skipna=False):
         return pd.Series(values, dtype=object, copy=False).str.strip().to_numpy(dtype=object)
     return np.array([str(x).strip() for x in values], dtype=object)
@@ -295,7 +300,7 @@ def convert_column(spec: ColumnSpec, raw: pd.Series,
     cells, and the reason for each of them (aligned with ``np.flatnonzero(mask)``). Works on the cells as a
     NumPy array of ``str`` (one pass each; pandas' per-call overhead would dominate on a cohort's small tables).
     """
-    cells = raw.to_numpy(dtype=object) if stripped else _stripped(raw.to_numpy(dtype=object))
+    cells = cell_texts(raw, stripped)
     empty = cells == ""
     n = len(cells)
     if spec.type in ("str", "category"):
