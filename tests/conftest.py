@@ -103,3 +103,13 @@ def pytest_xdist_make_scheduler(config, log):
             return self._groups.get(nodeid) or nodeid.split("::", 1)[0]
 
     return GroupScheduling(config, log)
+
+
+def pytest_collection_finish(session):
+    """Once every test module is imported: what was imported (the scientific stack, every test module, their
+    parametrisations) leaves the garbage collector's view, so the collections while the tests run walk only
+    what the tests make. Frozen objects are only never collected as cyclic garbage; nothing a test makes is."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -158,6 +158,7 @@ def test_the_mark_is_drawn_inside_the_image_when_switched_on_and_removed_after()
     assert style.MARK_TEXT in captured and style.MARK_NOTE in captured
 
 
+@pytest.mark.slow  # every figure of the book drawn twice (about 3 s of CPU)
 def test_pngs_are_byte_identical_across_draws():
     first = {k: style.png_bytes(f) for k, f in every_figure().items()}
     plt.close("all")

@@ -51,6 +51,7 @@ def without_then_with_caches():
     text_cache.install()
 
 
+@pytest.mark.slow  # every figure of the book drawn three times over (about 6 s of CPU)
 def test_the_caches_draw_the_same_pixels(without_then_with_caches):
     plain = renditions()
     assert text_cache.install()

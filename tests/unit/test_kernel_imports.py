@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 PROBE = """
 import json, sys
 from cartrepro.build import fresh
@@ -21,6 +23,7 @@ def probe(mode: str) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow  # starts two Python processes importing SciPy (about 3 s of CPU)
 def test_scipy_keeps_its_own_docstrings_and_values():
     plain, lighter = probe("plain"), probe("lighter")
     assert lighter["placed"] is True and lighter["again"] is False  # not again once scipy.stats is imported

@@ -40,9 +40,10 @@ SITE_FILES = Path("book") / "_generated" / "site"
 
 def _configure(app, config) -> None:
     config.mathjax_path = f"{MATHJAX_DIR}/{MATHJAX_FILE}"
-    site = Path(app.confdir) / SITE_FILES
-    if site.is_dir():
-        config.html_extra_path = [*config.html_extra_path, str(site)]
+    if (Path(app.confdir) / SITE_FILES).is_dir():
+        # relative to the configuration folder, as Sphinx reads it: an absolute path would name the stage
+        # (the output folder) in the configuration, whose digest Sphinx writes into the site (.buildinfo)
+        config.html_extra_path = [*config.html_extra_path, SITE_FILES.as_posix()]
 
 
 def _copy_mathjax(app, exception) -> None:
