@@ -57,8 +57,9 @@ test: $(STAMP) bytecode
 	$(BIN)/ruff check src tests notebooks bench
 	$(PYTEST)
 
+# tests/integration is all slow (its conftest marks it): not even collected here
 test-fast: $(STAMP) bytecode
-	$(PYTEST) -m "not slow"
+	$(PYTEST) -m "not slow" --ignore=tests/integration
 
 bench: $(STAMP) bytecode
 	$(BIN)/python bench/run.py

@@ -28,6 +28,9 @@ from cartrepro.contract import core
 from cartrepro.contract.tables import PAPERS, paper_tables
 from cartrepro.paths import SHIPPED_DATA_DIR
 
+#: agreement of two implementations over whole corpora and cohorts (~6 s of CPU): in `make test`, not the fast set
+pytestmark = pytest.mark.slow
+
 TESTS = Path(__file__).resolve().parents[1]
 _SPEC = importlib.util.spec_from_file_location("bad_input_corpus", TESTS / "integration" / "test_bad_input_corpus.py")
 corpus = importlib.util.module_from_spec(_SPEC)

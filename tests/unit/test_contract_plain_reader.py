@@ -166,6 +166,7 @@ def folder_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.csv") if p.is_file())
 
 
+@pytest.mark.slow  # the two readers compared over a whole corpus or every oracle cohort
 def test_every_file_of_the_bad_input_corpus(tmp_path):
     plain = 0
     for case in corpus.CASES:
@@ -218,6 +219,7 @@ def test_drawn_cohorts_validate_and_load_the_same(draw):
             shutil.rmtree(draw.directory, ignore_errors=True)
 
 
+@pytest.mark.slow  # the two readers compared over a whole corpus or every oracle cohort
 def test_shipped_and_oracle_folders_validate_and_load_the_same(monkeypatch):
     for folder in [SHIPPED_DATA_DIR, *sorted((TESTS / "oracle" / "cohorts").iterdir())[::5]]:
         same_folder_both_ways(folder, monkeypatch)
@@ -234,6 +236,7 @@ CHANGES = [  # (file, line, column, new text): errors and warnings the contract 
 
 
 @pytest.mark.filterwarnings("ignore:The behavior of DataFrame concatenation:FutureWarning")
+@pytest.mark.slow  # the two readers compared over a whole corpus or every oracle cohort
 @pytest.mark.parametrize("changed", ["car1922/patients.csv", "car1922/cytokines.csv"])
 def test_broken_cells_of_plain_files_are_reported_the_same(tmp_path, monkeypatch, changed):
     """Cells that break the contract in large plain files (the plain way, no stripping): the same report as

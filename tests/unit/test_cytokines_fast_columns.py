@@ -75,6 +75,7 @@ def variants(tables: dict) -> dict[str, dict]:
     return out
 
 
+@pytest.mark.slow  # both ways compared on whole cohorts and their variants (~3 s of CPU)
 @pytest.mark.parametrize("folder", [SHIPPED_DATA_DIR, TESTS / "oracle" / "cohorts" / "oracle_04"],
                          ids=lambda p: p.name)
 def test_cohorts_and_their_variants(folder, monkeypatch):
