@@ -5,8 +5,9 @@ test process (the xdist controller and every worker) writes one JSON file there 
 
 - ``tests``: ``[nodeid, cpu seconds]`` of every test, setup and teardown included (a session fixture's build
   counts in the first test that asks for it);
-- ``builds``: ``[nodeid, cpu seconds]`` of every whole-book build (``cartrepro.build.pipeline._build``, which
-  ``build()`` and ``cartrepro build`` both call) the process ran, inside whichever test ran it;
+- ``builds``: ``[nodeid, cpu seconds]`` of every run of the build pipeline (``cartrepro.build.pipeline._build``,
+  which ``build()`` and ``cartrepro build`` both call: a whole book, a changed notebook, or data refused before
+  anything runs) the process made, inside whichever test made it.
 
 CPU is user + system time of the process and of its finished children (kernels, renderers and the workers of
 a fresh-kernel build are all waited for before a build returns). A test process runs one test at a time, so
@@ -74,7 +75,7 @@ def pytest_sessionfinish(session) -> None:
 
 
 def summary(folder: Path) -> tuple[list[list], float, float]:
-    """The files of one run added up: (whole-book builds as ``[nodeid, cpu]``, largest first; their CPU; the
+    """The files of one run added up: (runs of the build pipeline as ``[nodeid, cpu]``, largest first; their CPU; the
     CPU of the tests apart from their builds). What the run used outside any test (start-up, imports,
     collection) is the run's own CPU less these two."""
     builds, tests = [], []
